@@ -1,0 +1,86 @@
+// getrusage(2) as a value type with all sixteen fields, exact CPU times and
+// field metadata, and the difference of two samples.
+#pragma once
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace rlkit {
+
+enum class Who : int {
+  self = RUSAGE_SELF,
+  children = RUSAGE_CHILDREN,
+#ifdef RUSAGE_THREAD
+  thread = RUSAGE_THREAD,
+#endif
+#ifdef RUSAGE_BOTH
+  both = RUSAGE_BOTH,
+#endif
+};
+
+std::string_view name(Who who) noexcept;
+// Converts a raw RUSAGE_* number; std::invalid_argument for any other.
+Who who_from_native(int value);
+// Accepts "self", "children", "thread" (and "both" where defined) or the C
+// names, in any case; std::invalid_argument lists the valid ones.
+Who parse_who(std::string_view text);
+
+struct Usage {
+  // timeval holds whole microseconds, so these are exact.
+  std::chrono::microseconds user_time{0};
+  std::chrono::microseconds system_time{0};
+  std::int64_t maxrss = 0;  // as the kernel reports it: see maxrss_bytes()
+  std::int64_t ixrss = 0;
+  std::int64_t idrss = 0;
+  std::int64_t isrss = 0;
+  std::int64_t minflt = 0;
+  std::int64_t majflt = 0;
+  std::int64_t nswap = 0;
+  std::int64_t inblock = 0;
+  std::int64_t oublock = 0;
+  std::int64_t msgsnd = 0;
+  std::int64_t msgrcv = 0;
+  std::int64_t nsignals = 0;
+  std::int64_t nvcsw = 0;
+  std::int64_t nivcsw = 0;
+
+  static Usage from_native(const struct rusage& raw) noexcept;
+
+  std::chrono::microseconds cpu_time() const noexcept {
+    return user_time + system_time;
+  }
+  // ru_maxrss is KiB on Linux and the BSDs but bytes on macOS.
+  std::int64_t maxrss_bytes() const noexcept;
+
+  friend bool operator==(const Usage& a, const Usage& b) noexcept;
+  friend bool operator!=(const Usage& a, const Usage& b) noexcept {
+    return !(a == b);
+  }
+};
+
+// What each field is, so code can iterate over all of them.
+struct UsageField {
+  std::string_view name;         // "minflt"
+  std::string_view c_name;       // "ru_minflt"
+  std::string_view description;  // "page faults served without I/O"
+  std::string_view unit;         // "microseconds", "kibibytes", "count", ...
+  // True where Linux fills the field; the others are always zero there.
+  bool filled_on_linux;
+  std::int64_t (*get)(const Usage&) noexcept;  // times in microseconds
+};
+
+const std::vector<UsageField>& usage_fields() noexcept;
+
+// after - before for every counter and time. maxrss is a high-water mark,
+// not a counter, so the difference keeps the later sample's value.
+Usage difference(const Usage& before, const Usage& after) noexcept;
+
+Usage getrusage(Who who);
+Usage getrusage(Who who, std::error_code& ec) noexcept;
+
+}  // namespace rlkit
