@@ -1,0 +1,176 @@
+// rlkit-report: merges, validates and compares rlkit's JSON reports.
+//
+// Exit status: 0 success; 1 compare found a changed verdict or a significant
+// slowdown against the baseline; 2 bad usage or an input, output or schema
+// problem (the message on stderr names the file and the place in it).
+
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "compare.hpp"
+#include "documents.hpp"
+#include "json_file.hpp"
+#include "merge.hpp"
+#include "report_error.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using rlkit::report::DocumentKind;
+
+constexpr int exit_regression = 1;
+constexpr int exit_error = 2;
+
+struct Arguments {
+  std::optional<fs::path> schema_dir;
+  fs::path conformance;
+  std::optional<fs::path> benchmarks;
+  fs::path output;
+  std::vector<fs::path> files;
+  std::optional<fs::path> baseline;
+  std::optional<fs::path> compare_output;
+  double threshold_percent = 5;
+};
+
+rlkit::report::SchemaSet schemas_for(const Arguments& args) {
+  return rlkit::report::load_schemas(
+      rlkit::report::find_schema_dir(args.schema_dir));
+}
+
+int run_merge(const Arguments& args) {
+  auto schemas = schemas_for(args);
+  json conformance = rlkit::report::load_document(
+      args.conformance, DocumentKind::conformance, schemas);
+  json benchmarks = nullptr;
+  if (args.benchmarks) {
+    benchmarks = rlkit::report::load_document(*args.benchmarks,
+                                              DocumentKind::benchmark, schemas);
+  }
+  json report = rlkit::report::build_platform_report(conformance, benchmarks,
+                                                     rlkit::report::utc_now());
+  // What this tool writes must be what it accepts; a failure here is a bug
+  // in the tool, and nothing is written.
+  rlkit::report::validate_document(report, args.output.string() + " (merged)",
+                                   schemas);
+  rlkit::report::write_file_atomically(args.output,
+                                       rlkit::report::to_json_text(report));
+  std::clog << "rlkit-report: wrote " << args.output.string() << " ("
+            << report["id"].get<std::string>() << ")\n";
+  return 0;
+}
+
+int run_validate(const Arguments& args) {
+  auto schemas = schemas_for(args);
+  int status = 0;
+  for (const auto& file : args.files) {
+    try {
+      json document = rlkit::report::load_json_file(file);
+      DocumentKind kind =
+          rlkit::report::validate_document(document, file.string(), schemas);
+      std::cout << file.string() << ": valid ("
+                << rlkit::report::schema_name(kind) << " v"
+                << rlkit::report::schema_version << ")\n";
+    } catch (const rlkit::report::ReportError& e) {
+      // Every file is checked, so one run lists all the problems.
+      std::cerr << e.what() << "\n";
+      status = exit_error;
+    }
+  }
+  return status;
+}
+
+int run_compare(const Arguments& args) {
+  auto schemas = schemas_for(args);
+  std::vector<json> reports;
+  for (const auto& file : args.files) {
+    reports.push_back(rlkit::report::load_document(
+        file, DocumentKind::platform_report, schemas));
+  }
+  json baseline = nullptr;
+  if (args.baseline) {
+    baseline = rlkit::report::load_document(
+        *args.baseline, DocumentKind::platform_report, schemas);
+  }
+  rlkit::report::CompareOptions options;
+  options.threshold_percent = args.threshold_percent;
+  auto comparison = rlkit::report::compare_reports(reports, baseline, options);
+  if (args.compare_output) {
+    rlkit::report::write_file_atomically(*args.compare_output,
+                                         comparison.markdown);
+  } else {
+    std::cout << comparison.markdown << std::flush;
+  }
+  if (comparison.regressions.empty()) return 0;
+  for (const auto& line : comparison.regressions) {
+    std::cerr << "rlkit-report: " << line << "\n";
+  }
+  std::cerr << "rlkit-report: " << comparison.regressions.size()
+            << " regression(s) against the baseline\n";
+  return exit_regression;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Arguments args;
+  CLI::App app{"Merge, validate and compare rlkit reports"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.add_option(
+      "--schema-dir", args.schema_dir,
+      "folder holding the rlkit JSON schemas (default: "
+      "$RLKIT_SCHEMA_DIR, the installed ones, or the source tree's)");
+
+  auto* merge = app.add_subcommand(
+      "merge",
+      "merge a conformance and a benchmark report into a platform "
+      "report");
+  merge->add_option("--conformance", args.conformance, "conformance report")
+      ->required();
+  merge->add_option("--benchmarks", args.benchmarks,
+                    "benchmark report (Google Benchmark JSON); without it the "
+                    "report's \"benchmarks\" is null");
+  merge->add_option("-o,--output", args.output, "platform report to write")
+      ->required();
+
+  auto* validate =
+      app.add_subcommand("validate", "check reports against their schemas");
+  validate->add_option("files", args.files, "JSON files")->required();
+
+  auto* compare = app.add_subcommand(
+      "compare", "render platform reports side by side as Markdown");
+  compare->add_option("reports", args.files, "platform reports")->required();
+  compare->add_option("--baseline", args.baseline,
+                      "platform report to flag changes against");
+  compare
+      ->add_option("--threshold", args.threshold_percent,
+                   "percent a median must grow by to count as slower")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1000.0));
+  compare->add_option("-o,--output", args.compare_output,
+                      "Markdown file to write (default: stdout)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : exit_error;
+  }
+
+  try {
+    if (merge->parsed()) return run_merge(args);
+    if (validate->parsed()) return run_validate(args);
+    return run_compare(args);
+  } catch (const rlkit::report::ReportError& e) {
+    std::cerr << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "rlkit-report: unexpected error: " << e.what() << "\n";
+  }
+  return exit_error;
+}
