@@ -25,7 +25,7 @@ constexpr Row rows[] = {
     {"Max data size", RLIMIT_DATA},
     {"Max stack size", RLIMIT_STACK},
     {"Max core file size", RLIMIT_CORE},
-#if defined(RLIMIT_RSS) && RLIMIT_RSS != RLIMIT_AS
+#if defined(RLIMIT_RSS) && !defined(__APPLE__)
     {"Max resident set", RLIMIT_RSS},
 #endif
 #ifdef RLIMIT_NPROC

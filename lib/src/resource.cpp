@@ -18,7 +18,7 @@ std::vector<ResourceInfo> make_table() {
     {Resource::stack, "RLIMIT_STACK", "stack", "main thread's stack size",
      Unit::bytes},
     {Resource::core, "RLIMIT_CORE", "core", "core dump file size", Unit::bytes},
-#if defined(RLIMIT_RSS) && RLIMIT_RSS != RLIMIT_AS
+#if defined(RLIMIT_RSS) && !defined(__APPLE__)
     {Resource::rss, "RLIMIT_RSS", "rss", "resident set size", Unit::bytes},
 #endif
 #ifdef RLIMIT_NPROC

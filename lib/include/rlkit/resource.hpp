@@ -21,7 +21,9 @@ enum class Resource : int {
   data = RLIMIT_DATA,
   stack = RLIMIT_STACK,
   core = RLIMIT_CORE,
-#if defined(RLIMIT_RSS) && RLIMIT_RSS != RLIMIT_AS  // one on macOS
+// macOS defines RLIMIT_RSS as RLIMIT_AS; glibc makes both enumerators, which
+// the preprocessor cannot compare.
+#if defined(RLIMIT_RSS) && !defined(__APPLE__)
   rss = RLIMIT_RSS,
 #endif
 #ifdef RLIMIT_NPROC
