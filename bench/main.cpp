@@ -33,7 +33,7 @@ std::vector<std::string> mode_flags(Mode mode) {
   // Nine repetitions are the fewest a rank test between two runs can work
   // with; every repetition is written, not only the aggregates, because
   // that test needs them.
-  return {"--benchmark_min_time=0.1", "--benchmark_repetitions=9",
+  return {"--benchmark_min_time=0.05", "--benchmark_repetitions=9",
           "--benchmark_enable_random_interleaving=true"};
 }
 
