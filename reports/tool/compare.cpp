@@ -278,8 +278,8 @@ void benchmark_changes(const json& report, const std::string& name,
       if (p < options.alpha && change > threshold) {
         result = "**SLOWER**";
         regressions.push_back(name + ": benchmark " + run_name +
-                              " is slower by " + percent(change) +
-                              " (Mann-Whitney p = " + p_text +
+                              " is slower by " + format_figure(change * 100) +
+                              "%" + " (Mann-Whitney p = " + p_text +
                               ") versus baseline " + baseline_name);
       } else if (p < options.alpha && change < -threshold) {
         result = "faster";

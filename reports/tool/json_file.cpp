@@ -86,7 +86,10 @@ nlohmann::json load_json_file(const std::filesystem::path& path) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    throw ReportError(path.string() + ": " + position_text(text, e.byte) +
+    // nlohmann counts the offending byte itself (1-based); the offset of
+    // that byte is one less.
+    std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+    throw ReportError(path.string() + ": " + position_text(text, offset) +
                       ": not valid JSON: " + parse_reason(e.what()));
   }
 }
