@@ -56,7 +56,10 @@ Json nofile(const Request& request) {
                  {"errno", errno_text(error)},
                  {"limit", limit}};
   if (limit.soft < 1u << 30) {
-    const int target = static_cast<int>(limit.soft);
+    // Past the soft limit by default; a control passes a smaller target.
+    const int target = static_cast<int>(
+        request.number("dup_to", static_cast<std::int64_t>(limit.soft)));
+    result["dup_to"] = target;
     errno = 0;
     const int dup = ::dup2(STDIN_FILENO, target);
     result["dup2_errno"] = dup < 0 ? errno_text(errno) : "";
@@ -262,14 +265,12 @@ Json sigqueue_action(const Request&) {
 
 Json renice(const Request& request) {
   Json result = {{"limit", rlkit::getrlimit(rlkit::Resource::nice)}};
-  int step = 0;
-  for (const char* key : {"first", "second"}) {
+  for (const char* key : {"start", "first", "second"}) {
     if (request.params.count(key) == 0) continue;
     errno = 0;
     const int done = ::setpriority(PRIO_PROCESS, 0,
                                    static_cast<int>(request.number(key, 0)));
     result[std::string(key) + "_errno"] = done < 0 ? errno_text(errno) : "";
-    ++step;
   }
   errno = 0;
   const int now = ::getpriority(PRIO_PROCESS, 0);

@@ -3,8 +3,12 @@
 // reports what it saw as one JSON object per line on stdout. The last line is
 // its result; actions that may die by a signal write progress lines first.
 //
-//   rlkit-probe ACTION [--become UID:GID] [--limit RES=SOFT[:HARD]]...
-//               [--param KEY=VALUE]...
+//   rlkit-probe ACTION [--raise RES=SOFT[:HARD]]... [--become UID:GID]
+//               [--limit RES=SOFT[:HARD]]... [--param KEY=VALUE]...
+//
+// In that order: --raise sets limits while still privileged (raising a hard
+// limit needs CAP_SYS_RESOURCE, which becoming another user drops), then the
+// probe becomes the user, then sets the --limit ones.
 //
 // Exit status: 0 after an action ran (whatever it observed), 2 for a bad
 // command line, 3 when becoming the user or setting a limit failed.
@@ -35,12 +39,14 @@ struct LimitRequest {
 struct CommandLine {
   probe::Request request;
   std::string become;
+  std::vector<LimitRequest> raises;
   std::vector<LimitRequest> limits;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::fprintf(stderr,
-               "rlkit-probe: %s\nusage: rlkit-probe ACTION [--become UID:GID] "
+               "rlkit-probe: %s\nusage: rlkit-probe ACTION "
+               "[--raise RES=SOFT[:HARD]]... [--become UID:GID] "
                "[--limit RES=SOFT[:HARD]]... [--param KEY=VALUE]...\n",
                message.c_str());
   std::exit(2);
@@ -55,6 +61,7 @@ std::pair<std::string, std::string> split(const std::string& text, char sep) {
 CommandLine parse(int argc, char** argv) {
   static const option options[] = {{"become", required_argument, nullptr, 'b'},
                                    {"limit", required_argument, nullptr, 'l'},
+                                   {"raise", required_argument, nullptr, 'r'},
                                    {"param", required_argument, nullptr, 'p'},
                                    {nullptr, 0, nullptr, 0}};
   CommandLine line;
@@ -66,12 +73,13 @@ CommandLine parse(int argc, char** argv) {
       case 'b':
         line.become = optarg;
         break;
-      case 'l': {
+      case 'l':
+      case 'r': {
         auto [name, value] = split(optarg, '=');
         auto resource = rlkit::try_parse_resource(name);
-        if (!resource || value.empty()) usage_error("bad --limit " + name);
+        if (!resource || value.empty()) usage_error("bad limit " + name);
         auto [soft, hard] = split(value, ':');
-        line.limits.push_back({*resource, soft, hard});
+        (option == 'l' ? line.limits : line.raises).push_back({*resource, soft, hard});
         break;
       }
       case 'p': {
@@ -125,6 +133,7 @@ void apply(const LimitRequest& limit) {
 
 int main(int argc, char** argv) {
   CommandLine line = parse(argc, argv);
+  for (const auto& limit : line.raises) apply(limit);
   if (!line.become.empty()) become(line.become);
   for (const auto& limit : line.limits) apply(limit);
   try {
