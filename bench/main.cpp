@@ -87,9 +87,9 @@ class CountingReporter : public benchmark::ConsoleReporter {
   int failed_ = 0;
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Google Benchmark writes its file as it goes: it writes to a temporary
+// name beside the target, renamed only once the run has finished.
+int run(int argc, char** argv) {
   CLI::App app{
       "Micro-benchmarks of rlkit's calls next to the raw calls they wrap. "
       "Flags not listed here go to Google Benchmark "
@@ -112,8 +112,6 @@ int main(int argc, char** argv) {
   }
   const Mode mode = quick ? Mode::quick : Mode::full;
 
-  // Google Benchmark writes its file as it goes: it writes to a temporary
-  // name beside the target, renamed only once the run has finished.
   const std::string partial =
       out.empty() ? std::string()
                   : out + ".partial." + std::to_string(::getpid());
@@ -122,6 +120,7 @@ int main(int argc, char** argv) {
   for (auto& extra : app.remaining()) args.push_back(std::move(extra));
   if (!partial.empty()) args.push_back("--benchmark_out=" + partial);
   std::vector<char*> bench_argv;
+  bench_argv.reserve(args.size() + 1);
   for (auto& arg : args) bench_argv.push_back(arg.data());
   bench_argv.push_back(nullptr);
   int bench_argc = static_cast<int>(args.size());
@@ -150,10 +149,22 @@ int main(int argc, char** argv) {
       return 1;
     }
     return 0;
-  } catch (const std::exception& e) {
+  } catch (...) {
     std::error_code ignored;
     if (!partial.empty()) std::filesystem::remove(partial, ignored);
-    std::cerr << "rlkit-bench: " << e.what() << "\n";
-    return 1;
+    throw;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "rlkit-bench: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "rlkit-bench: unknown exception\n";
+  }
+  return 1;
 }

@@ -39,7 +39,7 @@ ParkedThreads::ParkedThreads(int count) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   // A small stack: a thousand default 8 MiB stacks reserve 8 GiB.
-  pthread_attr_setstacksize(&attr, 64 * 1024);
+  pthread_attr_setstacksize(&attr, std::size_t{64} * 1024);
   threads_.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     pthread_t thread;

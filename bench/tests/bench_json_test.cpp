@@ -129,8 +129,9 @@ int run(const std::vector<std::string>& argv, const fs::path& log) {
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<char*> args;
   std::vector<std::string> copy = argv;
+  std::vector<char*> args;
+  args.reserve(copy.size() + 1);
   for (auto& arg : copy) args.push_back(arg.data());
   args.push_back(nullptr);
   pid_t pid = 0;
@@ -152,36 +153,77 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
+// clang-tidy's bugprone-exception-escape takes the implicit constructor for
+// one that throws.
+struct Outcome {    // NOLINT(bugprone-exception-escape)
+  int status = -1;  // of rlkit-bench, as waitpid gives it
+  std::string log;  // its stdout and stderr
+  json report;      // discarded (not an object) when the file was not JSON
+  std::set<std::string> files;  // left in its otherwise empty folder
+  int schema_status = -1;       // of the second validator
+  std::string schema_log;
+};
+
+// Runs the quick mode in a fresh folder, validates its file there with
+// Python's jsonschema, and removes the folder.
+Outcome run_quick_mode() {
+  char pattern[] = "/tmp/rlkit-bench-test.XXXXXX";
+  if (mkdtemp(pattern) == nullptr) throw_errno(errno, "create a temp dir");
+  const fs::path dir = pattern;
+  const fs::path json_path = dir / "quick.json";
+  const fs::path log_path = dir / "rlkit-bench.log";
+  Outcome outcome;
+  outcome.status =
+      run({RLKIT_BENCH_EXE, "--quick", "--benchmark_out=" + json_path.string()},
+          log_path);
+  outcome.log = read_text(log_path);
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    outcome.files.insert(entry.path().filename().string());
+  }
+  if (fs::exists(json_path)) {
+    std::ifstream in(json_path);
+    outcome.report = json::parse(in, nullptr, /*allow_exceptions=*/false);
+    const fs::path schema_log = dir / "jsonschema.log";
+    outcome.schema_status =
+        run({"python3", "-c",
+             "import json, sys, jsonschema\n"
+             "schema = json.load(open(sys.argv[1]))\n"
+             "jsonschema.Draft202012Validator.check_schema(schema)\n"
+             "jsonschema.Draft202012Validator(schema).validate(\n"
+             "    json.load(open(sys.argv[2])))\n",
+             RLKIT_BENCH_SCHEMA, json_path.string()},
+            schema_log);
+    outcome.schema_log = read_text(schema_log);
+  }
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
+  return outcome;
+}
+
+// Every test reads the one run.
+const Outcome& quick_run() {
+  static const Outcome outcome = run_quick_mode();
+  return outcome;
+}
+
 class QuickRun : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    char pattern[] = "/tmp/rlkit-bench-test.XXXXXX";
-    if (mkdtemp(pattern) == nullptr) throw_errno(errno, "create a temp dir");
-    dir_ = pattern;
-    json_path_ = dir_ / "quick.json";
-    log_path_ = dir_ / "rlkit-bench.log";
-    status_ = run(
-        {RLKIT_BENCH_EXE, "--quick", "--benchmark_out=" + json_path_.string()},
-        log_path_);
-    log_ = read_text(log_path_);
-    if (fs::exists(json_path_)) {
-      std::ifstream in(json_path_);
-      report_ = json::parse(in, nullptr, /*allow_exceptions=*/false);
-    }
-    for (const auto& entry : fs::directory_iterator(dir_)) {
-      files_.insert(entry.path().filename().string());
-    }
+  void SetUp() override {
+    const Outcome& outcome = quick_run();
+    ASSERT_TRUE(WIFEXITED(outcome.status) && WEXITSTATUS(outcome.status) == 0)
+        << "rlkit-bench --quick failed; its output:\n"
+        << outcome.log;
+    ASSERT_TRUE(outcome.report.is_object())
+        << "rlkit-bench --quick wrote no JSON object; its output:\n"
+        << outcome.log;
   }
 
-  static void TearDownTestSuite() {
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
+  static const json& report() { return quick_run().report; }
 
   // The iteration entries by run_name; a name twice is a failure.
   static std::map<std::string, json> runs() {
     std::map<std::string, json> by_name;
-    for (const auto& entry : report_.at("benchmarks")) {
+    for (const auto& entry : report().at("benchmarks")) {
       if (entry.at("run_type") != "iteration") continue;
       const std::string name = entry.at("run_name");
       EXPECT_EQ(by_name.count(name), 0u) << name << " reported twice";
@@ -189,32 +231,16 @@ class QuickRun : public ::testing::Test {
     }
     return by_name;
   }
-
-  void SetUp() override {
-    ASSERT_TRUE(WIFEXITED(status_) && WEXITSTATUS(status_) == 0)
-        << "rlkit-bench --quick failed; its output:\n"
-        << log_;
-    ASSERT_TRUE(report_.is_object())
-        << json_path_ << " is missing or not JSON; output:\n"
-        << log_;
-  }
-
-  static inline fs::path dir_;
-  static inline fs::path json_path_;
-  static inline fs::path log_path_;
-  static inline int status_ = -1;
-  static inline std::string log_;
-  static inline json report_;
-  static inline std::set<std::string> files_;
 };
 
 TEST_F(QuickRun, LeavesOnlyTheFinishedFile) {
   // The JSON is renamed into place; no partial file may remain beside it.
-  EXPECT_EQ(files_, (std::set<std::string>{"quick.json", "rlkit-bench.log"}));
+  EXPECT_EQ(quick_run().files,
+            (std::set<std::string>{"quick.json", "rlkit-bench.log"}));
 }
 
 TEST_F(QuickRun, ContextDescribesThisMachine) {
-  const json& context = report_.at("context");
+  const json& context = report().at("context");
   EXPECT_EQ(context.value("rlkit_schema", ""), "rlkit-benchmark/1");
   EXPECT_EQ(context.value("rlkit_mode", ""), "quick");
   struct utsname names {};
@@ -341,22 +367,12 @@ TEST_F(QuickRun, CounterCpuTimeAgreesWithGoogleBenchmark) {
 }
 
 TEST_F(QuickRun, MatchesTheReportSchema) {
-  const fs::path log = dir_ / "jsonschema.log";
-  const int status =
-      run({"python3", "-c",
-           "import json, sys, jsonschema\n"
-           "schema = json.load(open(sys.argv[1]))\n"
-           "jsonschema.Draft202012Validator.check_schema(schema)\n"
-           "jsonschema.Draft202012Validator(schema).validate(\n"
-           "    json.load(open(sys.argv[2])))\n",
-           RLKIT_BENCH_SCHEMA, json_path_.string()},
-          log);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+  const Outcome& outcome = quick_run();
+  EXPECT_TRUE(WIFEXITED(outcome.schema_status) &&
+              WEXITSTATUS(outcome.schema_status) == 0)
       << "python3 jsonschema (python3-jsonschema, installed by "
-         "scripts/bootstrap) rejected "
-      << json_path_ << ":\n"
-      << read_text(log);
-  fs::remove(log);
+         "scripts/bootstrap) rejected the file:\n"
+      << outcome.schema_log;
 }
 
 }  // namespace
