@@ -389,6 +389,35 @@ class Merge(TempDirTest):
         self.assertEqual(report["derived"]["calls"], [])
         self.assertEqual(report["derived"]["multiples"], {})
 
+    def test_output_dir_names_the_file_by_platform_id(self):
+        result = run("merge", "--conformance",
+                     os.path.join(DATA, "conformance-x86_64.json"),
+                     "--benchmarks", os.path.join(DATA, "benchmarks-x86_64.json"),
+                     "--output-dir", self.dir)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        path = result.stdout.strip()
+        self.assertEqual(path, self.path(
+            "linux-6.18.44-x86_64-root-restricted.json"))
+        self.assertEqual(load(path)["id"],
+                         "linux-6.18.44-x86_64-root-restricted")
+        neither = run("merge", "--conformance",
+                      os.path.join(DATA, "conformance-x86_64.json"))
+        self.assertEqual(neither.returncode, 2)
+        self.assertIn("--output-dir", neither.stderr)
+
+    def test_summary_lists_counts_failures_and_calls(self):
+        fixture_report = fixture("conformance-x86_64.json")
+        failed = [c for c in fixture_report["checks"] if c["verdict"] == "fail"]
+        counts = Counter(c["verdict"] for c in fixture_report["checks"])
+        report = self.merge("conformance-x86_64.json", "benchmarks-x86_64.json")
+        result = run("summary", report)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(f"{counts['pass']} pass, {counts['fail']} fail, "
+                      f"{counts['skip']} skip", result.stdout)
+        for check in failed:
+            self.assertIn("FAIL " + check["id"], result.stdout)
+        self.assertRegex(result.stdout, r"getrlimit\s+\d")
+
     def test_failed_merge_keeps_the_old_output(self):
         out = self.write("report.json", "previous contents")
         bad = self.write("bad.json", '{"schema": {"name": "rlkit-conformance"')

@@ -5,8 +5,10 @@
 // problem (the message on stderr names the file and the place in it).
 
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,7 +33,9 @@ struct Arguments {
   std::optional<fs::path> schema_dir;
   fs::path conformance;
   std::optional<fs::path> benchmarks;
-  fs::path output;
+  std::optional<fs::path> output;
+  std::optional<fs::path> output_dir;
+  fs::path report;
   std::vector<fs::path> files;
   std::optional<fs::path> baseline;
   std::optional<fs::path> compare_output;
@@ -44,6 +48,10 @@ rlkit::report::SchemaSet schemas_for(const Arguments& args) {
 }
 
 int run_merge(const Arguments& args) {
+  if (!args.output && !args.output_dir) {
+    throw rlkit::report::ReportError(
+        "rlkit-report merge: give -o FILE or --output-dir DIR");
+  }
   auto schemas = schemas_for(args);
   json conformance = rlkit::report::load_document(
       args.conformance, DocumentKind::conformance, schemas);
@@ -56,12 +64,67 @@ int run_merge(const Arguments& args) {
                                                      rlkit::report::utc_now());
   // What this tool writes must be what it accepts; a failure here is a bug
   // in the tool, and nothing is written.
-  rlkit::report::validate_document(report, args.output.string() + " (merged)",
+  const auto id = report["id"].get<std::string>();
+  // With --output-dir the file is named by the platform id, so reports
+  // from many machines can share one folder.
+  const fs::path output =
+      args.output ? *args.output : *args.output_dir / (id + ".json");
+  rlkit::report::validate_document(report, output.string() + " (merged)",
                                    schemas);
-  rlkit::report::write_file_atomically(args.output,
+  rlkit::report::write_file_atomically(output,
                                        rlkit::report::to_json_text(report));
-  std::clog << "rlkit-report: wrote " << args.output.string() << " ("
-            << report["id"].get<std::string>() << ")\n";
+  std::clog << "rlkit-report: wrote " << output.string() << " (" << id << ")\n";
+  if (args.output_dir) std::cout << output.string() << "\n";
+  return 0;
+}
+
+std::string format_ns(const json& value) {
+  if (!value.is_number()) return "n/a";
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(value.get<double>() < 100 ? 1 : 0)
+      << value.get<double>() << " ns";
+  return out.str();
+}
+
+std::string format_ratio(const json& value, const char* suffix) {
+  if (!value.is_number()) return "n/a";
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(2) << value.get<double>() << suffix;
+  return out.str();
+}
+
+// A few lines for a terminal: verdict counts, every failed check, and the
+// benchmark figures people look at first.
+int run_summary(const Arguments& args) {
+  auto schemas = schemas_for(args);
+  const json report = rlkit::report::load_document(
+      args.report, DocumentKind::platform_report, schemas);
+  const json& derived = report.at("derived");
+  const json& verdicts = derived.at("verdicts");
+  std::cout << "platform " << report.at("id").get<std::string>() << "\n";
+  std::cout << "  conformance: " << verdicts.at("pass") << " pass, "
+            << verdicts.at("fail") << " fail, " << verdicts.at("skip")
+            << " skip\n";
+  for (const auto& check : report.at("conformance").at("checks")) {
+    if (check.at("verdict") != "fail") continue;
+    std::cout << "    FAIL " << check.at("id").get<std::string>() << ": "
+              << check.at("reason").get<std::string>() << "\n";
+  }
+  if (report.at("benchmarks").is_null()) return 0;
+  std::cout << "  null system call: "
+            << format_ns(derived.at("null_syscall_ns")) << "\n";
+  std::cout << "  " << std::left << std::setw(28) << "call" << std::right
+            << std::setw(12) << "raw" << std::setw(12) << "rlkit"
+            << std::setw(9) << "ratio" << std::setw(10) << "x null"
+            << "\n";
+  for (const auto& call : derived.at("calls")) {
+    std::cout << "  " << std::left << std::setw(28)
+              << call.at("name").get<std::string>() << std::right
+              << std::setw(12) << format_ns(call.at("raw_ns")) << std::setw(12)
+              << format_ns(call.at("rlkit_ns")) << std::setw(9)
+              << format_ratio(call.at("wrapper_ratio"), "") << std::setw(10)
+              << format_ratio(call.at("rlkit_null_multiple"), "x") << "\n";
+  }
   return 0;
 }
 
@@ -136,8 +199,13 @@ int main(int argc, char** argv) {
   merge->add_option("--benchmarks", args.benchmarks,
                     "benchmark report (Google Benchmark JSON); without it the "
                     "report's \"benchmarks\" is null");
-  merge->add_option("-o,--output", args.output, "platform report to write")
-      ->required();
+  auto* output =
+      merge->add_option("-o,--output", args.output, "platform report to write");
+  auto* output_dir = merge->add_option(
+      "--output-dir", args.output_dir,
+      "folder to write <platform-id>.json into (its path is printed)");
+  output->excludes(output_dir);
+  output_dir->excludes(output);
 
   auto* validate =
       app.add_subcommand("validate", "check reports against their schemas");
@@ -156,6 +224,10 @@ int main(int argc, char** argv) {
   compare->add_option("-o,--output", args.compare_output,
                       "Markdown file to write (default: stdout)");
 
+  auto* summary = app.add_subcommand(
+      "summary", "print a platform report's key figures for a terminal");
+  summary->add_option("report", args.report, "platform report")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -166,6 +238,7 @@ int main(int argc, char** argv) {
   try {
     if (merge->parsed()) return run_merge(args);
     if (validate->parsed()) return run_validate(args);
+    if (summary->parsed()) return run_summary(args);
     return run_compare(args);
   } catch (const rlkit::report::ReportError& e) {
     std::cerr << e.what() << "\n";
