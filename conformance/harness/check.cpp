@@ -20,11 +20,13 @@ Outcome pass(std::string expected, std::string observed) {
 
 Outcome fail(std::string expected, std::string observed, std::string reason) {
   if (reason.empty()) reason = "observed differs from expected";
-  return {std::move(expected), std::move(observed), Verdict::fail, std::move(reason)};
+  return {std::move(expected), std::move(observed), Verdict::fail,
+          std::move(reason)};
 }
 
 Outcome skip(std::string reason, std::string expected, std::string observed) {
-  return {std::move(expected), std::move(observed), Verdict::skip, std::move(reason)};
+  return {std::move(expected), std::move(observed), Verdict::skip,
+          std::move(reason)};
 }
 
 Outcome judge(bool ok, std::string expected, std::string observed) {
@@ -59,7 +61,8 @@ Side Env::unprivileged() const {
     side.become = unused_uid();
     side.who = "as unused uid " + std::to_string(*side.become);
   } else {
-    side.reason = "needs cap_setuid and cap_setgid to run as an unprivileged user";
+    side.reason =
+        "needs cap_setuid and cap_setgid to run as an unprivileged user";
   }
   return side;
 }
@@ -80,8 +83,9 @@ ProbeResult Env::probe(ProbeRun request) const {
   return context_.runner->run(request, folder);
 }
 
-ProbeResult Env::probe(const std::string& action, std::vector<std::string> options,
-                       const Side* side, std::chrono::milliseconds deadline) const {
+ProbeResult Env::probe(const std::string& action,
+                       std::vector<std::string> options, const Side* side,
+                       std::chrono::milliseconds deadline) const {
   ProbeRun request;
   request.action = action;
   request.options = std::move(options);

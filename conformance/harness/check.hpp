@@ -26,7 +26,8 @@ struct Outcome {
 
 Outcome pass(std::string expected, std::string observed);
 Outcome fail(std::string expected, std::string observed, std::string reason);
-Outcome skip(std::string reason, std::string expected = "", std::string observed = "");
+Outcome skip(std::string reason, std::string expected = "",
+             std::string observed = "");
 // Pass when `ok`; otherwise fail with "observed differs from expected".
 Outcome judge(bool ok, std::string expected, std::string observed);
 
@@ -68,9 +69,10 @@ class Env {
   uid_t unused_uid() const;
 
   ProbeResult probe(ProbeRun request) const;
-  ProbeResult probe(const std::string& action, std::vector<std::string> options,
-                    const Side* side = nullptr,
-                    std::chrono::milliseconds deadline = std::chrono::seconds(5)) const;
+  ProbeResult probe(
+      const std::string& action, std::vector<std::string> options,
+      const Side* side = nullptr,
+      std::chrono::milliseconds deadline = std::chrono::seconds(5)) const;
 
  private:
   const Context& context_;

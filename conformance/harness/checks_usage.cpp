@@ -15,7 +15,9 @@ namespace {
 
 using std::to_string;
 
-std::int64_t num(const nlohmann::json& r, const char* key) { return r.value(key, std::int64_t{-1}); }
+std::int64_t num(const nlohmann::json& r, const char* key) {
+  return r.value(key, std::int64_t{-1});
+}
 
 std::string ms(std::int64_t us) { return to_string(us / 1000) + " ms"; }
 
@@ -33,35 +35,46 @@ Outcome zombie(const Env& env) {
   const auto& r = run.last();
   const auto zombie_delta = num(r, "zombie_us") - num(r, "before_us");
   const auto after_delta = num(r, "after_us") - num(r, "before_us");
-  return judge(zombie_delta == 0 && after_delta >= kAtLeastUs && after_delta == num(r, "child_us"),
-               "RUSAGE_CHILDREN +0 while the child is a zombie, + the child's own CPU time (>= 170 ms) "
+  return judge(zombie_delta == 0 && after_delta >= kAtLeastUs &&
+                   after_delta == num(r, "child_us"),
+               "RUSAGE_CHILDREN +0 while the child is a zombie, + the child's "
+               "own CPU time (>= 170 ms) "
                "after wait4",
-               "as zombie +" + ms(zombie_delta) + ", after wait +" + ms(after_delta) + ", child's own " +
-                   ms(num(r, "child_us")));
+               "as zombie +" + ms(zombie_delta) + ", after wait +" +
+                   ms(after_delta) + ", child's own " + ms(num(r, "child_us")));
 }
 
 Outcome grandchild_waited(const Env& env) {
-  auto run = env.probe("grandchild-usage", {"--param", "parent_waits=1", "--param", "burn_ms=200"});
+  auto run = env.probe("grandchild-usage",
+                       {"--param", "parent_waits=1", "--param", "burn_ms=200"});
   if (!run.trouble().empty()) return trouble(run, "counted");
   const auto& r = run.last();
   const auto delta = num(r, "after_child_us") - num(r, "before_us");
   return judge(delta >= kAtLeastUs && num(r, "child_us") >= kAtLeastUs,
-               "a grandchild waited for by its parent counts in the parent's usage and so in ours "
+               "a grandchild waited for by its parent counts in the parent's "
+               "usage and so in ours "
                "(>= 170 ms)",
                "+" + ms(delta) + " after waiting for the child");
 }
 
 Outcome grandchild_unwaited(const Env& env) {
-  auto run = env.probe("grandchild-usage", {"--param", "parent_waits=0", "--param", "burn_ms=200"});
+  auto run = env.probe("grandchild-usage",
+                       {"--param", "parent_waits=0", "--param", "burn_ms=200"});
   if (!run.trouble().empty()) return trouble(run, "not counted");
   const auto& r = run.last();
   const auto child_delta = num(r, "after_child_us") - num(r, "before_us");
-  const auto zombie_delta = num(r, "grandchild_zombie_us") - num(r, "after_child_us");
-  const auto reap_delta = num(r, "after_reap_us") - num(r, "grandchild_zombie_us");
-  return judge(child_delta < kBurnUs / 4 && zombie_delta == 0 && reap_delta >= kAtLeastUs,
-               "a grandchild its parent did not wait for is not counted (< 50 ms after the child), "
-               "not as a zombie either, and counts once its new parent (this subreaper) waits",
-               "after the child +" + ms(child_delta) + ", grandchild as zombie +" + ms(zombie_delta) +
+  const auto zombie_delta =
+      num(r, "grandchild_zombie_us") - num(r, "after_child_us");
+  const auto reap_delta =
+      num(r, "after_reap_us") - num(r, "grandchild_zombie_us");
+  return judge(child_delta < kBurnUs / 4 && zombie_delta == 0 &&
+                   reap_delta >= kAtLeastUs,
+               "a grandchild its parent did not wait for is not counted (< 50 "
+               "ms after the child), "
+               "not as a zombie either, and counts once its new parent (this "
+               "subreaper) waits",
+               "after the child +" + ms(child_delta) +
+                   ", grandchild as zombie +" + ms(zombie_delta) +
                    ", after reaping it +" + ms(reap_delta));
 }
 
@@ -71,33 +84,40 @@ Outcome sigchld_ignored(const Env& env) {
   const auto& r = run.last();
   const auto delta = num(r, "after_us") - num(r, "before_us");
   return judge(r["wait_errno"] == "ECHILD" && delta == 0,
-               "with SIGCHLD ignored, wait fails ECHILD once the child has gone and RUSAGE_CHILDREN "
+               "with SIGCHLD ignored, wait fails ECHILD once the child has "
+               "gone and RUSAGE_CHILDREN "
                "does not grow",
                "wait " + errno_or_success(r["wait_errno"]) + ", +" + ms(delta));
 }
 
 Outcome maxrss(const Env& env) {
-  auto run = env.probe("maxrss", {"--param", "big_mib=96", "--param", "small_mib=24"});
+  auto run =
+      env.probe("maxrss", {"--param", "big_mib=96", "--param", "small_mib=24"});
   if (!run.trouble().empty()) return trouble(run, "the largest child");
   const auto& r = run.last();
   const auto big = r["children_own_kib"][0].get<std::int64_t>();
   const auto small = r["children_own_kib"][1].get<std::int64_t>();
   const auto children = num(r, "children_kib");
-  return judge(big >= 96 * 1024 && children == std::max(big, small) && children < big + small,
-               "RUSAGE_CHILDREN maxrss is the largest child's own (>= 96 MiB, far larger than the probe), "
+  return judge(big >= 96 * 1024 && children == std::max(big, small) &&
+                   children < big + small,
+               "RUSAGE_CHILDREN maxrss is the largest child's own (>= 96 MiB, "
+               "far larger than the probe), "
                "not the sum",
-               "children " + to_string(children) + " KiB; own " + to_string(big) + " and " + to_string(small) +
+               "children " + to_string(children) + " KiB; own " +
+                   to_string(big) + " and " + to_string(small) +
                    " KiB; probe " + to_string(num(r, "self_kib")) + " KiB");
 }
 
 Outcome threads(const Env& env) {
-  auto run = env.probe("threads", {"--param", "worker_ms=300", "--param", "main_ms=100"});
+  auto run = env.probe("threads",
+                       {"--param", "worker_ms=300", "--param", "main_ms=100"});
   if (!run.trouble().empty()) return trouble(run, "thread < self");
   const auto& r = run.last();
   const auto thread = num(r, "thread_us");
   const auto self = num(r, "self_us");
   return judge(thread >= 85000 && thread < 200000 && self >= 340000,
-               "RUSAGE_THREAD of the main thread ~100 ms (within [85, 200) ms), RUSAGE_SELF >= 340 ms "
+               "RUSAGE_THREAD of the main thread ~100 ms (within [85, 200) "
+               "ms), RUSAGE_SELF >= 340 ms "
                "with a 300 ms worker",
                "thread " + ms(thread) + ", self " + ms(self));
 }
@@ -112,10 +132,12 @@ Outcome unfilled(const Env& env) {
     if (field.filled_on_linux) continue;
     const std::string name(field.name);
     names += (names.empty() ? "" : ", ") + name;
-    if (final.value(name, std::int64_t{-1}) != 0) nonzero += " " + name + "=" + final.value(name, nlohmann::json()).dump();
+    if (final.value(name, std::int64_t{-1}) != 0)
+      nonzero += " " + name + "=" + final.value(name, nlohmann::json()).dump();
   }
   return judge(nonzero.empty() && !names.empty(),
-               "the fields Linux never fills (" + names + ") are zero, even after a handled signal",
+               "the fields Linux never fills (" + names +
+                   ") are zero, even after a handled signal",
                nonzero.empty() ? "all zero" : "non-zero:" + nonzero);
 }
 
@@ -124,7 +146,8 @@ Outcome minflt(const Env& env) {
   if (!run.trouble().empty()) return trouble(run, "grows");
   const auto& r = run.last();
   return judge(num(r, "minflt_delta") >= num(r, "pages_touched") * 9 / 10,
-               "touching " + to_string(num(r, "pages_touched")) + " new pages adds at least 90% as many minor faults",
+               "touching " + to_string(num(r, "pages_touched")) +
+                   " new pages adds at least 90% as many minor faults",
                "+" + to_string(num(r, "minflt_delta")) + " minflt");
 }
 
@@ -132,7 +155,8 @@ Outcome nvcsw(const Env& env) {
   auto run = env.probe("fields", {"--param", "touch_mib=1"});
   if (!run.trouble().empty()) return trouble(run, "grows");
   const auto& r = run.last();
-  return judge(num(r, "nvcsw_delta") >= 5, "5 sleeps add at least 5 voluntary context switches",
+  return judge(num(r, "nvcsw_delta") >= 5,
+               "5 sleeps add at least 5 voluntary context switches",
                "+" + to_string(num(r, "nvcsw_delta")) + " nvcsw");
 }
 
@@ -141,9 +165,12 @@ Outcome oublock(const Env& env) {
   if (!run.trouble().empty()) return trouble(run, "grows");
   const auto& r = run.last();
   if (r.value("memory_filesystem", false)) {
-    return skip("the temporary folder is on tmpfs or ramfs, which does no block output");
+    return skip(
+        "the temporary folder is on tmpfs or ramfs, which does no block "
+        "output");
   }
-  return judge(num(r, "oublock_delta") > 0, "1 MiB written and fsynced adds block output operations",
+  return judge(num(r, "oublock_delta") > 0,
+               "1 MiB written and fsynced adds block output operations",
                "+" + to_string(num(r, "oublock_delta")) + " oublock");
 }
 
@@ -155,23 +182,31 @@ Outcome wait4_agrees(const Env& env) {
   const auto diff = rlkit::difference(before, after);
   const auto& own = run.status.usage;
   const auto gap = (diff.cpu_time() - own.cpu_time()).count();
-  const bool same = std::abs(gap) <= 1000 && diff.minflt == own.minflt && diff.majflt == own.majflt &&
-                    diff.nvcsw == own.nvcsw && diff.nivcsw == own.nivcsw && own.cpu_time().count() >= kAtLeastUs;
+  const bool same = std::abs(gap) <= 1000 && diff.minflt == own.minflt &&
+                    diff.majflt == own.majflt && diff.nvcsw == own.nvcsw &&
+                    diff.nivcsw == own.nivcsw &&
+                    own.cpu_time().count() >= kAtLeastUs;
   return judge(same,
-               "the harness's RUSAGE_CHILDREN grows by exactly the probe's wait4 usage (CPU within 1 ms; "
+               "the harness's RUSAGE_CHILDREN grows by exactly the probe's "
+               "wait4 usage (CPU within 1 ms; "
                "minflt, majflt, nvcsw, nivcsw equal)",
-               "wait4 " + ms(own.cpu_time().count()) + " minflt " + to_string(own.minflt) + " nvcsw " +
-                   to_string(own.nvcsw) + "; RUSAGE_CHILDREN +" + ms(diff.cpu_time().count()) + " minflt +" +
-                   to_string(diff.minflt) + " nvcsw +" + to_string(diff.nvcsw));
+               "wait4 " + ms(own.cpu_time().count()) + " minflt " +
+                   to_string(own.minflt) + " nvcsw " + to_string(own.nvcsw) +
+                   "; RUSAGE_CHILDREN +" + ms(diff.cpu_time().count()) +
+                   " minflt +" + to_string(diff.minflt) + " nvcsw +" +
+                   to_string(diff.nvcsw));
 }
 
 Outcome deadline(const Env& env) {
-  auto run = env.probe("sleep", {"--param", "ms=60000"}, nullptr, std::chrono::milliseconds(300));
+  auto run = env.probe("sleep", {"--param", "ms=60000"}, nullptr,
+                       std::chrono::milliseconds(300));
   errno = 0;
   const bool group_gone = ::kill(-run.status.pid, 0) == -1 && errno == ESRCH;
-  return judge(run.timed_out && run.status.signaled() && run.status.signal() == SIGKILL && group_gone &&
+  return judge(run.timed_out && run.status.signaled() &&
+                   run.status.signal() == SIGKILL && group_gone &&
                    run.seconds < 2.0,
-               "a probe sleeping 60 s under a 0.3 s deadline is killed with its group and reaped "
+               "a probe sleeping 60 s under a 0.3 s deadline is killed with "
+               "its group and reaped "
                "within 2 s",
                run.describe() + " after " + to_string(run.seconds) + " s" +
                    (group_gone ? ", group gone" : ", group STILL THERE"));
@@ -180,22 +215,53 @@ Outcome deadline(const Env& env) {
 }  // namespace
 
 void add_usage_checks(std::vector<Check>& checks) {
-  auto add = [&](std::string id, std::optional<std::string> resource, std::string verifies,
-                 std::function<Outcome(const Env&)> run, bool exclusive = false) {
-    checks.push_back({std::move(id), std::move(resource), std::move(verifies), exclusive, false, std::move(run)});
+  auto add = [&](std::string id, std::optional<std::string> resource,
+                 std::string verifies, std::function<Outcome(const Env&)> run,
+                 bool exclusive = false) {
+    checks.push_back({std::move(id), std::move(resource), std::move(verifies),
+                      exclusive, false, std::move(run)});
   };
-  add("children.zombie-then-wait", std::nullopt, "RUSAGE_CHILDREN does not include a child while it is a zombie, and does once it is waited for.", zombie);
-  add("children.grandchild-waited", std::nullopt, "A grandchild's usage reaches RUSAGE_CHILDREN when its parent waited for it.", grandchild_waited);
-  add("children.only-after-wait", std::nullopt, "A grandchild its parent did not wait for is not counted, until a process waits for it.", grandchild_unwaited);
-  add("children.sigchld-ignored", std::nullopt, "Children of a process that ignores SIGCHLD are never counted in RUSAGE_CHILDREN.", sigchld_ignored);
-  add("children.maxrss-largest", std::nullopt, "RUSAGE_CHILDREN's ru_maxrss is the largest single child's, not a sum.", maxrss);
-  add("usage.thread-vs-self", std::nullopt, "RUSAGE_THREAD counts the calling thread alone, RUSAGE_SELF all threads.", threads);
-  add("usage.unfilled-fields-zero", std::nullopt, "Linux leaves ru_ixrss, ru_idrss, ru_isrss, ru_nswap, ru_msgsnd, ru_msgrcv and ru_nsignals at zero.", unfilled);
-  add("usage.minflt-on-touch", std::nullopt, "ru_minflt grows as new pages are touched.", minflt);
-  add("usage.nvcsw-on-sleep", std::nullopt, "ru_nvcsw grows when the process sleeps.", nvcsw);
-  add("usage.oublock-on-sync", std::nullopt, "ru_oublock grows when written data is synced to a block device.", oublock);
-  add("children.wait4-agrees", std::nullopt, "A child's usage from wait4 equals the growth of the parent's RUSAGE_CHILDREN when it is reaped.", wait4_agrees, true);
-  add("harness.deadline-kills-group", std::nullopt, "The harness kills and reaps a probe and its process group at the check's deadline.", deadline);
+  add("children.zombie-then-wait", std::nullopt,
+      "RUSAGE_CHILDREN does not include a child while it is a zombie, and does "
+      "once it is waited for.",
+      zombie);
+  add("children.grandchild-waited", std::nullopt,
+      "A grandchild's usage reaches RUSAGE_CHILDREN when its parent waited for "
+      "it.",
+      grandchild_waited);
+  add("children.only-after-wait", std::nullopt,
+      "A grandchild its parent did not wait for is not counted, until a "
+      "process waits for it.",
+      grandchild_unwaited);
+  add("children.sigchld-ignored", std::nullopt,
+      "Children of a process that ignores SIGCHLD are never counted in "
+      "RUSAGE_CHILDREN.",
+      sigchld_ignored);
+  add("children.maxrss-largest", std::nullopt,
+      "RUSAGE_CHILDREN's ru_maxrss is the largest single child's, not a sum.",
+      maxrss);
+  add("usage.thread-vs-self", std::nullopt,
+      "RUSAGE_THREAD counts the calling thread alone, RUSAGE_SELF all threads.",
+      threads);
+  add("usage.unfilled-fields-zero", std::nullopt,
+      "Linux leaves ru_ixrss, ru_idrss, ru_isrss, ru_nswap, ru_msgsnd, "
+      "ru_msgrcv and ru_nsignals at zero.",
+      unfilled);
+  add("usage.minflt-on-touch", std::nullopt,
+      "ru_minflt grows as new pages are touched.", minflt);
+  add("usage.nvcsw-on-sleep", std::nullopt,
+      "ru_nvcsw grows when the process sleeps.", nvcsw);
+  add("usage.oublock-on-sync", std::nullopt,
+      "ru_oublock grows when written data is synced to a block device.",
+      oublock);
+  add("children.wait4-agrees", std::nullopt,
+      "A child's usage from wait4 equals the growth of the parent's "
+      "RUSAGE_CHILDREN when it is reaped.",
+      wait4_agrees, true);
+  add("harness.deadline-kills-group", std::nullopt,
+      "The harness kills and reaps a probe and its process group at the "
+      "check's deadline.",
+      deadline);
 }
 
 }  // namespace conformance

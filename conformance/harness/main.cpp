@@ -65,8 +65,10 @@ class CheckTest : public testing::Test {
       case conformance::Verdict::skip:
         GTEST_SKIP() << outcome.reason;
       case conformance::Verdict::fail:
-        ADD_FAILURE() << result.id << ": " << outcome.reason << "\n  verifies: " << result.verifies
-                      << "\n  expected: " << outcome.expected << "\n  observed: " << outcome.observed;
+        ADD_FAILURE() << result.id << ": " << outcome.reason
+                      << "\n  verifies: " << result.verifies
+                      << "\n  expected: " << outcome.expected
+                      << "\n  observed: " << outcome.observed;
         break;
     }
   }
@@ -79,7 +81,8 @@ class CheckTest : public testing::Test {
 // once gtest has decided which those are.
 class RunnerEnvironment : public testing::Environment {
  public:
-  explicit RunnerEnvironment(std::map<std::string, std::size_t> by_name) : by_name_(std::move(by_name)) {}
+  explicit RunnerEnvironment(std::map<std::string, std::size_t> by_name)
+      : by_name_(std::move(by_name)) {}
   void SetUp() override {
     std::vector<std::size_t> selected;
     const auto* unit = testing::UnitTest::GetInstance();
@@ -87,8 +90,10 @@ class RunnerEnvironment : public testing::Environment {
       const auto* suite = unit->GetTestSuite(s);
       for (int t = 0; t < suite->total_test_count(); ++t) {
         const auto* info = suite->GetTestInfo(t);
-        const auto it = by_name_.find(std::string(info->test_suite_name()) + "." + info->name());
-        if (it != by_name_.end() && info->should_run() && it->second != Runner::kFinal) {
+        const auto it = by_name_.find(std::string(info->test_suite_name()) +
+                                      "." + info->name());
+        if (it != by_name_.end() && info->should_run() &&
+            it->second != Runner::kFinal) {
           selected.push_back(it->second);
         }
       }
@@ -107,16 +112,25 @@ int main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
 
   conformance::RunOptions options;
-  const auto here = std::filesystem::read_symlink("/proc/self/exe").parent_path();
+  const auto here =
+      std::filesystem::read_symlink("/proc/self/exe").parent_path();
   options.probe = env_or("RLKIT_PROBE", (here / "rlkit-probe").string());
   options.report = env_or("RLKIT_REPORT", "");
   std::string launcher = env_or("RLKIT_LAUNCHER", "");
-  CLI::App app{"rlkit conformance suite: proves in child processes that every resource limit is "
-               "enforced and all usage is accounted"};
-  app.add_option("--report", options.report, "write the JSON report to FILE (atomically)");
-  app.add_option("--probe", options.probe, "the probe to judge (default: rlkit-probe beside this program)");
-  app.add_option("--launcher", launcher, "a prefix to start the probe through, e.g. \"qemu-aarch64 -L /usr/aarch64-linux-gnu\"");
-  app.add_option("--jobs", options.jobs, "checks run at once (default: all)")->check(CLI::NonNegativeNumber);
+  CLI::App app{
+      "rlkit conformance suite: proves in child processes that every resource "
+      "limit is "
+      "enforced and all usage is accounted"};
+  app.add_option("--report", options.report,
+                 "write the JSON report to FILE (atomically)");
+  app.add_option(
+      "--probe", options.probe,
+      "the probe to judge (default: rlkit-probe beside this program)");
+  app.add_option("--launcher", launcher,
+                 "a prefix to start the probe through, e.g. \"qemu-aarch64 -L "
+                 "/usr/aarch64-linux-gnu\"");
+  app.add_option("--jobs", options.jobs, "checks run at once (default: all)")
+      ->check(CLI::NonNegativeNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -135,11 +149,13 @@ int main(int argc, char** argv) {
   const auto& checks = conformance::all_checks();
   auto register_check = [&](const std::string& id, std::size_t index) {
     const auto [suite, name] = gtest_name(id);
-    testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
-                          [index]() -> testing::Test* { return new CheckTest(index); });
+    testing::RegisterTest(
+        suite.c_str(), name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+        [index]() -> testing::Test* { return new CheckTest(index); });
     by_name[suite + "." + name] = index;
   };
-  for (std::size_t i = 0; i < checks.size(); ++i) register_check(checks[i].id, i);
+  for (std::size_t i = 0; i < checks.size(); ++i)
+    register_check(checks[i].id, i);
   register_check("harness.leaves-nothing", Runner::kFinal);
   testing::AddGlobalTestEnvironment(new RunnerEnvironment(by_name));
 

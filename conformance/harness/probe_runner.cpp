@@ -27,10 +27,11 @@ std::mutex spawn_mutex;
 // Runs in the forked child before exec: only async-signal-safe calls.
 void prepare_child() {
   ::setpgid(0, 0);
-  struct sigaction dfl{};
+  struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   for (int signal = 1; signal < NSIG; ++signal) {
-    if (signal != SIGKILL && signal != SIGSTOP) ::sigaction(signal, &dfl, nullptr);
+    if (signal != SIGKILL && signal != SIGSTOP)
+      ::sigaction(signal, &dfl, nullptr);
   }
   sigset_t none;
   sigemptyset(&none);
@@ -43,7 +44,8 @@ std::string read_file(const fs::path& path) {
   std::string text;
   char buffer[4096];
   std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0 && text.size() < 65536) {
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0 &&
+         text.size() < 65536) {
     text.append(buffer, n);
   }
   std::fclose(file);
@@ -80,17 +82,20 @@ std::string ProbeResult::describe() const {
 }
 
 std::string ProbeResult::trouble() const {
-  if (!spawn_error.empty()) return "the probe could not be started: " + spawn_error;
+  if (!spawn_error.empty())
+    return "the probe could not be started: " + spawn_error;
   if (timed_out) return "timed out (" + describe() + ")";
   const auto& result = last();
   if (result.contains("setup_error")) {
-    return "the probe could not prepare: " + result["setup_error"].get<std::string>();
+    return "the probe could not prepare: " +
+           result["setup_error"].get<std::string>();
   }
   if (result.contains("error")) {
     return "the probe reported: " + result["error"].get<std::string>();
   }
   if (status.exited() && status.exit_code() != 0) {
-    return "the probe " + describe() + (stderr_text.empty() ? "" : ": " + stderr_text);
+    return "the probe " + describe() +
+           (stderr_text.empty() ? "" : ": " + stderr_text);
   }
   return {};
 }
@@ -101,7 +106,8 @@ ProbeRunner::ProbeRunner(std::vector<std::string> launcher, std::string probe,
       probe_(std::move(probe)),
       temp_root_(std::move(temp_root)) {}
 
-ProbeResult ProbeRunner::run(const ProbeRun& request, const std::string& folder_name) const {
+ProbeResult ProbeRunner::run(const ProbeRun& request,
+                             const std::string& folder_name) const {
   ProbeResult result;
   const auto started = Clock::now();
   const fs::path folder = temp_root_ / folder_name;
@@ -114,7 +120,8 @@ ProbeResult ProbeRunner::run(const ProbeRun& request, const std::string& folder_
   args.push_back(probe_);
   if (request.become) {
     args.push_back("--become");
-    args.push_back(std::to_string(*request.become) + ":" + std::to_string(*request.become));
+    args.push_back(std::to_string(*request.become) + ":" +
+                   std::to_string(*request.become));
   }
   args.insert(args.end(), request.options.begin(), request.options.end());
   args.push_back(request.action);
@@ -135,10 +142,11 @@ ProbeResult ProbeRunner::run(const ProbeRun& request, const std::string& folder_
     std::lock_guard<std::mutex> lock(spawn_mutex);
     std::error_code ec;
     bp::pipe pipe(out[0], out[1]);
-    bp::child child(executable, bp::args(args), bp::std_in < bp::null,
-                    bp::std_out > pipe, bp::std_err > (folder / ".stderr").string(),
-                    bp::start_dir(folder.string()),
-                    bp::extend::on_exec_setup([](auto&) { prepare_child(); }), ec);
+    bp::child child(
+        executable, bp::args(args), bp::std_in<bp::null, bp::std_out> pipe,
+        bp::std_err > (folder / ".stderr").string(),
+        bp::start_dir(folder.string()),
+        bp::extend::on_exec_setup([](auto&) { prepare_child(); }), ec);
     // The pipe object closes its end when it goes; keep our own copy.
     out[0] = ::fcntl(pipe.native_source(), F_DUPFD_CLOEXEC, 0);
     if (ec || !child.valid()) {
@@ -185,7 +193,8 @@ ProbeResult ProbeRunner::run(const ProbeRun& request, const std::string& folder_
   // What it wrote just before it ended.
   ssize_t n;
   char buffer[4096];
-  while ((n = ::read(out[0], buffer, sizeof buffer)) > 0) text.append(buffer, n);
+  while ((n = ::read(out[0], buffer, sizeof buffer)) > 0)
+    text.append(buffer, n);
   ::close(out[0]);
   // Anything left in its group (a grandchild) goes too; this harness is their
   // subreaper and reaps them at the end of the run.
@@ -200,7 +209,8 @@ ProbeResult ProbeRunner::run(const ProbeRun& request, const std::string& folder_
     if (name != ".stderr") result.files.push_back(name);
   }
   fs::remove_all(folder, ec);
-  result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  result.seconds =
+      std::chrono::duration<double>(Clock::now() - started).count();
   return result;
 }
 

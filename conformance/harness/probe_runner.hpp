@@ -27,7 +27,7 @@ struct ProbeRun {
 struct ProbeResult {
   rlkit::ChildStatus status;
   bool timed_out = false;
-  std::string spawn_error;  // non-empty: the probe never ran
+  std::string spawn_error;            // non-empty: the probe never ran
   std::vector<nlohmann::json> lines;  // every JSON line it wrote
   std::string stderr_text;
   std::vector<std::string> files;  // what it left in its folder

@@ -33,7 +33,8 @@ std::uint64_t capability_set(const char* field) {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind(field, 0) == 0) return std::stoull(line.substr(std::string(field).size()), nullptr, 16);
+    if (line.rfind(field, 0) == 0)
+      return std::stoull(line.substr(std::string(field).size()), nullptr, 16);
   }
   return 0;
 }
@@ -64,7 +65,8 @@ uid_t first_unused_uid(std::size_t count) {
   unsigned long base = 2000000000UL;
   while (true) {
     auto it = used.lower_bound(base);
-    if (it == used.end() || *it >= base + count) return static_cast<uid_t>(base);
+    if (it == used.end() || *it >= base + count)
+      return static_cast<uid_t>(base);
     base += count;
   }
 }
@@ -80,13 +82,16 @@ std::string utc_now() {
 
 fs::path make_temp_root() {
   const char* tmpdir = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/rlkit-conformance.XXXXXX";
+  std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") +
+                        "/rlkit-conformance.XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::system_error(errno, std::generic_category(), "cannot create a folder under " + pattern);
+    throw std::system_error(errno, std::generic_category(),
+                            "cannot create a folder under " + pattern);
   }
   // Other users (the unused uids) must reach their own world-writable
   // subfolders, but need not list this one.
-  fs::permissions(pattern, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  fs::permissions(pattern, fs::perms::owner_all | fs::perms::group_exec |
+                               fs::perms::others_exec);
   return pattern;
 }
 
@@ -98,22 +103,28 @@ std::string read_core_pattern() {
 
 }  // namespace
 
-std::string privilege_level(uid_t euid, std::uint64_t effective, std::uint64_t bounding,
+std::string privilege_level(uid_t euid, std::uint64_t effective,
+                            std::uint64_t bounding,
                             std::vector<std::string>& missing) {
   missing.clear();
   if (euid != 0) return "unprivileged";
   const std::uint64_t lacking = bounding & ~effective;
   for (int cap = 0; cap < 64; ++cap) {
-    if ((lacking >> cap) & 1U) missing.push_back(rlkit::Capabilities::name(cap));
+    if ((lacking >> cap) & 1U)
+      missing.push_back(rlkit::Capabilities::name(cap));
   }
   return missing.empty() ? "root" : "root-restricted";
 }
 
 void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::string temp = (folder / ("." + path.filename().string() + ".XXXXXX")).string();
+  const fs::path folder =
+      path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::string temp =
+      (folder / ("." + path.filename().string() + ".XXXXXX")).string();
   const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "cannot create " + temp);
+  if (fd < 0)
+    throw std::system_error(errno, std::generic_category(),
+                            "cannot create " + temp);
   std::size_t done = 0;
   while (done < text.size()) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -122,7 +133,8 @@ void write_atomically(const fs::path& path, const std::string& text) {
       const int error = errno;
       ::close(fd);
       ::unlink(temp.c_str());
-      throw std::system_error(error, std::generic_category(), "cannot write " + temp);
+      throw std::system_error(error, std::generic_category(),
+                              "cannot write " + temp);
     }
     done += static_cast<std::size_t>(n);
   }
@@ -130,12 +142,14 @@ void write_atomically(const fs::path& path, const std::string& text) {
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     const int error = errno;
     ::unlink(temp.c_str());
-    throw std::system_error(error, std::generic_category(), "cannot sync " + temp);
+    throw std::system_error(error, std::generic_category(),
+                            "cannot sync " + temp);
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     const int error = errno;
     ::unlink(temp.c_str());
-    throw std::system_error(error, std::generic_category(), "cannot rename to " + path.string());
+    throw std::system_error(error, std::generic_category(),
+                            "cannot rename to " + path.string());
   }
   const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
@@ -160,7 +174,8 @@ Runner::Runner(RunOptions options)
   context_.first_unused_uid = first_unused_uid(all_checks().size());
   context_.core_pattern = read_core_pattern();
   promises_.resize(all_checks().size());
-  for (auto& promise : promises_) futures_.push_back(promise.get_future().share());
+  for (auto& promise : promises_)
+    futures_.push_back(promise.get_future().share());
   final_future_ = final_promise_.get_future().share();
 }
 
@@ -187,10 +202,12 @@ CheckResult Runner::run_one(std::size_t index) {
     Env env(context_, index, check.id);
     result.outcome = check.run(env);
   } catch (const std::exception& e) {
-    result.outcome = fail("", "", std::string("the check itself failed: ") + e.what());
+    result.outcome =
+        fail("", "", std::string("the check itself failed: ") + e.what());
   }
   if (result.outcome.verdict == Verdict::pass) result.outcome.reason.clear();
-  result.duration_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  result.duration_seconds =
+      std::chrono::duration<double>(Clock::now() - started).count();
   return result;
 }
 
@@ -204,8 +221,9 @@ void Runner::drive(std::vector<std::size_t> selected) {
     if (run.last().contains("platform")) {
       probe_platform_ = run.last()["platform"];
     } else {
-      std::cerr << "rlkit-conformance: the probe could not describe its platform ("
-                << run.describe() << "); the report shows the harness's instead\n";
+      std::cerr
+          << "rlkit-conformance: the probe could not describe its platform ("
+          << run.describe() << "); the report shows the harness's instead\n";
       probe_platform_ = rlkit::describe_platform();
     }
   }
@@ -218,11 +236,17 @@ void Runner::drive(std::vector<std::size_t> selected) {
     }
   }
   // The CPU burners first, so that they overlap everything else.
-  std::stable_sort(parallel.begin(), parallel.end(), [](std::size_t a, std::size_t b) {
-    return all_checks()[a].heavy && !all_checks()[b].heavy;
-  });
-  const int jobs = options_.jobs > 0 ? options_.jobs : static_cast<int>(std::max<std::size_t>(parallel.size(), 1));
-  jobs_used_ = std::max(1, std::min<int>(jobs, static_cast<int>(std::max<std::size_t>(parallel.size(), 1))));
+  std::stable_sort(parallel.begin(), parallel.end(),
+                   [](std::size_t a, std::size_t b) {
+                     return all_checks()[a].heavy && !all_checks()[b].heavy;
+                   });
+  const int jobs =
+      options_.jobs > 0
+          ? options_.jobs
+          : static_cast<int>(std::max<std::size_t>(parallel.size(), 1));
+  jobs_used_ =
+      std::max(1, std::min<int>(jobs, static_cast<int>(std::max<std::size_t>(
+                                          parallel.size(), 1))));
   std::atomic<std::size_t> next{0};
   std::vector<std::thread> workers;
   for (int i = 0; i < jobs_used_; ++i) {
@@ -257,7 +281,8 @@ CheckResult Runner::leaves_nothing() {
     }
   }
   errno = 0;
-  const bool no_children = ::waitpid(-1, nullptr, WNOHANG) < 0 && errno == ECHILD;
+  const bool no_children =
+      ::waitpid(-1, nullptr, WNOHANG) < 0 && errno == ECHILD;
   const auto used = uids_in_use();
   const auto first = context_.first_unused_uid;
   auto it = used.lower_bound(first);
@@ -270,17 +295,22 @@ CheckResult Runner::leaves_nothing() {
   }
   fs::remove_all(temp_root_, ec);
   const bool root_gone = !fs::exists(temp_root_);
-  std::string observed = std::to_string(strays) + " stray grandchildren reaped; " +
-                         (no_children ? "no children left" : "CHILDREN LEFT") + "; " +
-                         (no_uid ? "no process of the check uids" : "A PROCESS RUNS AS A CHECK UID") + "; " +
-                         std::to_string(leftovers) + " folders left, temporary root " +
-                         (root_gone ? "removed" : "NOT REMOVED");
-  CheckResult result{"harness.leaves-nothing", std::nullopt,
-                     "After the run no probe, grandchild, zombie or temporary folder remains.",
-                     judge(no_children && no_uid && leftovers == 0 && root_gone,
-                           "no children, no process of the check uids, no folders left", observed),
-                     0};
-  result.duration_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  std::string observed =
+      std::to_string(strays) + " stray grandchildren reaped; " +
+      (no_children ? "no children left" : "CHILDREN LEFT") + "; " +
+      (no_uid ? "no process of the check uids"
+              : "A PROCESS RUNS AS A CHECK UID") +
+      "; " + std::to_string(leftovers) + " folders left, temporary root " +
+      (root_gone ? "removed" : "NOT REMOVED");
+  CheckResult result{
+      "harness.leaves-nothing", std::nullopt,
+      "After the run no probe, grandchild, zombie or temporary folder remains.",
+      judge(no_children && no_uid && leftovers == 0 && root_gone,
+            "no children, no process of the check uids, no folders left",
+            observed),
+      0};
+  result.duration_seconds =
+      std::chrono::duration<double>(Clock::now() - started).count();
   return result;
 }
 
@@ -290,18 +320,21 @@ nlohmann::json Runner::report() const {
   for (const auto& result : done_) {
     const std::string verdict = to_string(result.outcome.verdict);
     ++summary[verdict];
-    checks.push_back({{"id", result.id},
-                      {"resource", result.resource ? nlohmann::json(*result.resource) : nlohmann::json()},
-                      {"verifies", result.verifies},
-                      {"expected", result.outcome.expected},
-                      {"observed", result.outcome.observed},
-                      {"verdict", verdict},
-                      {"reason", result.outcome.reason},
-                      {"duration_seconds", result.duration_seconds}});
+    checks.push_back(
+        {{"id", result.id},
+         {"resource", result.resource ? nlohmann::json(*result.resource)
+                                      : nlohmann::json()},
+         {"verifies", result.verifies},
+         {"expected", result.outcome.expected},
+         {"observed", result.outcome.observed},
+         {"verdict", verdict},
+         {"reason", result.outcome.reason},
+         {"duration_seconds", result.duration_seconds}});
   }
   std::vector<std::string> missing;
   const std::string privilege =
-      privilege_level(context_.euid, context_.capabilities.mask, capability_set("CapBnd:"), missing);
+      privilege_level(context_.euid, context_.capabilities.mask,
+                      capability_set("CapBnd:"), missing);
   return {{"schema", {{"name", "rlkit-conformance"}, {"version", 1}}},
           {"platform", probe_platform_},
           {"harness_platform", rlkit::describe_platform()},

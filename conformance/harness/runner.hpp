@@ -67,11 +67,13 @@ class Runner {
 };
 
 // The contract's privilege levels, from the effective and bounding sets.
-std::string privilege_level(uid_t euid, std::uint64_t effective, std::uint64_t bounding,
+std::string privilege_level(uid_t euid, std::uint64_t effective,
+                            std::uint64_t bounding,
                             std::vector<std::string>& missing);
 
 // Writes `text` to `path` atomically: a temporary file in the same folder,
 // fsync, rename. Throws std::system_error naming the step that failed.
-void write_atomically(const std::filesystem::path& path, const std::string& text);
+void write_atomically(const std::filesystem::path& path,
+                      const std::string& text);
 
 }  // namespace conformance

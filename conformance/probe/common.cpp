@@ -36,8 +36,8 @@ void emit(const Json& object) {
   const std::string line = object.dump() + "\n";
   std::size_t done = 0;
   while (done < line.size()) {
-    const ssize_t n = ::write(STDOUT_FILENO, line.data() + done,
-                              line.size() - done);
+    const ssize_t n =
+        ::write(STDOUT_FILENO, line.data() + done, line.size() - done);
     if (n < 0 && errno == EINTR) continue;  // a counting handler ran
     if (n <= 0) return;  // the harness went away; nobody to tell
     done += static_cast<std::size_t>(n);

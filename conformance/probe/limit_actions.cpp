@@ -49,7 +49,8 @@ Json nofile(const Request& request) {
     }
     fds.push_back(fd);
   }
-  const int highest = fds.empty() ? -1 : *std::max_element(fds.begin(), fds.end());
+  const int highest =
+      fds.empty() ? -1 : *std::max_element(fds.begin(), fds.end());
   for (int fd : fds) ::close(fd);
   Json result = {{"opened", fds.size()},
                  {"highest_fd", highest},
@@ -80,10 +81,12 @@ Json fsize(const Request& request) {
   std::fflush(nullptr);
   const auto limit = rlkit::getrlimit(rlkit::Resource::fsize);
   emit({{"writing", true}, {"limit", limit}});
-  const int fd = ::open("fsize.out", O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC,
-                        0600);
-  if (fd < 0) return {{"error", "cannot create fsize.out: " + errno_text(errno)}};
-  std::vector<char> buffer(static_cast<std::size_t>(request.number("bytes", 2048)), 'x');
+  const int fd =
+      ::open("fsize.out", O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return {{"error", "cannot create fsize.out: " + errno_text(errno)}};
+  std::vector<char> buffer(
+      static_cast<std::size_t>(request.number("bytes", 2048)), 'x');
   errno = 0;
   const ssize_t first = ::write(fd, buffer.data(), buffer.size());
   const int first_errno = first < 0 ? errno : 0;
@@ -106,7 +109,8 @@ std::int64_t status_kib(const char* field) {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind(field, 0) == 0) return std::stoll(line.substr(std::strlen(field)));
+    if (line.rfind(field, 0) == 0)
+      return std::stoll(line.substr(std::strlen(field)));
   }
   return -1;
 }
@@ -114,8 +118,9 @@ std::int64_t status_kib(const char* field) {
 // Maps `bytes` (PROT_NONE for AS, which counts every mapping; writable and
 // private for DATA, which counts only those) and unmaps it again.
 int try_map(std::size_t bytes, bool writable) {
-  void* memory = ::mmap(nullptr, bytes, writable ? PROT_READ | PROT_WRITE : PROT_NONE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* memory =
+      ::mmap(nullptr, bytes, writable ? PROT_READ | PROT_WRITE : PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (memory == MAP_FAILED) return errno;
   ::munmap(memory, bytes);
   return 0;
@@ -124,8 +129,9 @@ int try_map(std::size_t bytes, bool writable) {
 Json alloc(const Request& request) {
 #ifdef RLKIT_PROBE_SANITIZED
   (void)request;
-  return {{"skip", "the probe is built with a sanitizer, which reserves "
-                   "terabytes of address space"}};
+  return {{"skip",
+           "the probe is built with a sanitizer, which reserves "
+           "terabytes of address space"}};
 #else
   const bool as = request.text("kind", "as") == "as";
   const auto resource = as ? rlkit::Resource::as : rlkit::Resource::data;
@@ -145,7 +151,8 @@ Json alloc(const Request& request) {
   if (!as) {
     errno = 0;
     const void* brk = ::sbrk(static_cast<intptr_t>(big));
-    result["sbrk_errno"] = brk == reinterpret_cast<void*>(-1) ? errno_text(errno) : "";
+    result["sbrk_errno"] =
+        brk == reinterpret_cast<void*>(-1) ? errno_text(errno) : "";
   }
   return result;
 #endif
@@ -171,7 +178,7 @@ Json recurse_action(const Request& request) {
   alt.ss_sp = g_alt_stack;
   alt.ss_size = sizeof g_alt_stack;
   ::sigaltstack(&alt, nullptr);
-  struct sigaction action{};
+  struct sigaction action {};
   action.sa_handler = on_segv;
   // Reset to the default so that returning re-faults and the probe dies by
   // SIGSEGV, which the harness reads from the exit status.
@@ -187,7 +194,8 @@ Json nproc(const Request& request) {
   const long before = count_tasks_of(uid);
   if (request.params.count("headroom") != 0) {
     auto limit = rlkit::getrlimit(rlkit::Resource::nproc);
-    limit.soft = static_cast<std::uint64_t>(before + request.number("headroom", 3));
+    limit.soft =
+        static_cast<std::uint64_t>(before + request.number("headroom", 3));
     rlkit::setrlimit(rlkit::Resource::nproc, limit);
   }
   const auto most = request.number("max", 32);
@@ -215,7 +223,8 @@ Json nproc(const Request& request) {
 
 Json mlock_action(const Request& request) {
   const std::size_t page = rlkit::getpagesize();
-  const std::size_t bytes = page * static_cast<std::size_t>(request.number("pages", 2));
+  const std::size_t bytes =
+      page * static_cast<std::size_t>(request.number("pages", 2));
   void* memory = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) return {{"error", "mmap: " + errno_text(errno)}};
@@ -233,7 +242,8 @@ Json mqueue(const Request&) {
   mq_attr attr{};
   attr.mq_maxmsg = 1;
   attr.mq_msgsize = 1;
-  const mqd_t queue = ::mq_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+  const mqd_t queue =
+      ::mq_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
   const int error = queue == static_cast<mqd_t>(-1) ? errno : 0;
   if (error == 0) {
     ::mq_close(queue);
@@ -277,7 +287,8 @@ Json renice(const Request& request) {
   result["nice"] = now;
   errno = 0;
   const int lowered = ::nice(-1);
-  result["nice_minus_one_errno"] = lowered == -1 && errno != 0 ? errno_text(errno) : "";
+  result["nice_minus_one_errno"] =
+      lowered == -1 && errno != 0 ? errno_text(errno) : "";
   return result;
 }
 
@@ -302,7 +313,7 @@ void on_sigxcpu(int) {
 }
 
 void count_sigxcpu() {
-  struct sigaction action{};
+  struct sigaction action {};
   action.sa_handler = on_sigxcpu;
   action.sa_flags = SA_RESTART;
   ::sigaction(SIGXCPU, &action, nullptr);
@@ -322,13 +333,15 @@ Json rttime(const Request& request) {
     return {{"sched_errno", errno_text(errno)}};
   }
   count_sigxcpu();
-  emit({{"spinning", true}, {"limit", rlkit::getrlimit(rlkit::Resource::rttime)}});
+  emit({{"spinning", true},
+        {"limit", rlkit::getrlimit(rlkit::Resource::rttime)}});
   burn_process_cpu(request.number("max_ms", 3000));
   return {{"sigxcpu", g_sigxcpu}, {"survived", true}};
 }
 
 Json abort_action(const Request&) {
-  emit({{"aborting", true}, {"limit", rlkit::getrlimit(rlkit::Resource::core)}});
+  emit(
+      {{"aborting", true}, {"limit", rlkit::getrlimit(rlkit::Resource::core)}});
   std::abort();
 }
 
@@ -336,7 +349,8 @@ Json abort_action(const Request&) {
 // kernel's 128 KiB limit for one string.
 Json exec_args(const Request& request) {
   const auto pieces = request.number("pieces", 4);
-  const auto piece = static_cast<std::size_t>(request.number("kib", 200) * 1024 / pieces);
+  const auto piece =
+      static_cast<std::size_t>(request.number("kib", 200) * 1024 / pieces);
   std::vector<std::string> args = {request.self};
   for (std::int64_t i = 0; i < pieces; ++i) {
     args.push_back("--param");
@@ -347,7 +361,8 @@ Json exec_args(const Request& request) {
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   int report[2];
-  if (::pipe2(report, O_CLOEXEC) != 0) return {{"error", "pipe2: " + errno_text(errno)}};
+  if (::pipe2(report, O_CLOEXEC) != 0)
+    return {{"error", "pipe2: " + errno_text(errno)}};
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int null = ::open("/dev/null", O_WRONLY);
@@ -376,7 +391,7 @@ Json locks(const Request& request) {
     const int fd = ::open(name.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) continue;
     fds.push_back(fd);
-    struct flock lock{};
+    struct flock lock {};
     lock.l_type = F_WRLCK;
     lock.l_whence = SEEK_SET;
     if (::fcntl(fd, F_SETLK, &lock) == 0) ++ok;
@@ -409,11 +424,21 @@ Json rss(const Request& request) {
 Json limit_actions(const Request& request, bool& handled) {
   using Action = Json (*)(const Request&);
   static const std::pair<const char*, Action> table[] = {
-      {"nofile", nofile},   {"fsize", fsize},       {"alloc", alloc},
-      {"recurse", recurse_action}, {"nproc", nproc}, {"mlock", mlock_action},
-      {"mqueue", mqueue},   {"sigqueue", sigqueue_action}, {"renice", renice},
-      {"sched", sched},     {"cpu", cpu},           {"rttime", rttime},
-      {"abort", abort_action}, {"exec-args", exec_args}, {"locks", locks},
+      {"nofile", nofile},
+      {"fsize", fsize},
+      {"alloc", alloc},
+      {"recurse", recurse_action},
+      {"nproc", nproc},
+      {"mlock", mlock_action},
+      {"mqueue", mqueue},
+      {"sigqueue", sigqueue_action},
+      {"renice", renice},
+      {"sched", sched},
+      {"cpu", cpu},
+      {"rttime", rttime},
+      {"abort", abort_action},
+      {"exec-args", exec_args},
+      {"locks", locks},
       {"rss", rss}};
   for (const auto& [name, action] : table) {
     if (request.action == name) {

@@ -79,7 +79,8 @@ CommandLine parse(int argc, char** argv) {
         auto resource = rlkit::try_parse_resource(name);
         if (!resource || value.empty()) usage_error("bad limit " + name);
         auto [soft, hard] = split(value, ':');
-        (option == 'l' ? line.limits : line.raises).push_back({*resource, soft, hard});
+        (option == 'l' ? line.limits : line.raises)
+            .push_back({*resource, soft, hard});
         break;
       }
       case 'p': {
@@ -115,7 +116,8 @@ void become(const std::string& spec) {
 }
 
 void apply(const LimitRequest& limit) {
-  const std::string what = "setrlimit " + std::string(rlkit::name(limit.resource));
+  const std::string what =
+      "setrlimit " + std::string(rlkit::name(limit.resource));
   try {
     rlkit::Limits wanted = rlkit::getrlimit(limit.resource);
     wanted.soft = rlkit::parse_limit(limit.soft);

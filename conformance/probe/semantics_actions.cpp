@@ -52,7 +52,8 @@ Json soft_above_hard(const Request&) {
   const std::uint64_t hard = std::min<std::uint64_t>(before.hard, 64);
   const Limits wanted{hard + 1, hard};
   return {{"errno", set_errno(Resource::nofile, wanted)},
-          {"thrown", thrown_by([&] { rlkit::setrlimit(Resource::nofile, wanted); })},
+          {"thrown",
+           thrown_by([&] { rlkit::setrlimit(Resource::nofile, wanted); })},
           {"unchanged", rlkit::getrlimit(Resource::nofile) == before}};
 }
 
@@ -62,15 +63,17 @@ Json raise_hard(const Request&) {
   const std::uint64_t low = std::min<std::uint64_t>(original.hard / 2, 256);
   const Limits lowered{low, low};
   const Limits raised{low, low * 2};
-  Json result = {{"original", original},
-                 {"lower_errno", set_errno(Resource::nofile, lowered)},
-                 {"after_lower", rlkit::getrlimit(Resource::nofile)},
-                 {"soft_down_errno", set_errno(Resource::nofile, {low / 2, low})},
-                 {"soft_up_errno", set_errno(Resource::nofile, {low, low})}};
+  Json result = {
+      {"original", original},
+      {"lower_errno", set_errno(Resource::nofile, lowered)},
+      {"after_lower", rlkit::getrlimit(Resource::nofile)},
+      {"soft_down_errno", set_errno(Resource::nofile, {low / 2, low})},
+      {"soft_up_errno", set_errno(Resource::nofile, {low, low})}};
   result["raise_errno"] = set_errno(Resource::nofile, raised);
   result["after_raise"] = rlkit::getrlimit(Resource::nofile);
   if (rlkit::getrlimit(Resource::nofile) != raised) {
-    result["thrown"] = thrown_by([&] { rlkit::setrlimit(Resource::nofile, raised); });
+    result["thrown"] =
+        thrown_by([&] { rlkit::setrlimit(Resource::nofile, raised); });
   }
   return result;
 }
@@ -80,11 +83,12 @@ Json nofile_above_nr_open(const Request&) {
   std::ifstream("/proc/sys/fs/nr_open") >> nr_open;
   if (nr_open == 0) return {{"error", "cannot read /proc/sys/fs/nr_open"}};
   const Limits before = rlkit::getrlimit(Resource::nofile);
-  return {{"nr_open", nr_open},
-          {"above_errno", set_errno(Resource::nofile, {nr_open + 1, nr_open + 1})},
-          {"at_errno", set_errno(Resource::nofile, {before.soft, nr_open})},
-          {"before", before},
-          {"after", rlkit::getrlimit(Resource::nofile)}};
+  return {
+      {"nr_open", nr_open},
+      {"above_errno", set_errno(Resource::nofile, {nr_open + 1, nr_open + 1})},
+      {"at_errno", set_errno(Resource::nofile, {before.soft, nr_open})},
+      {"before", before},
+      {"after", rlkit::getrlimit(Resource::nofile)}};
 }
 
 Json infinity(const Request&) {
@@ -93,7 +97,8 @@ Json infinity(const Request&) {
     if (rlkit::getrlimit(resource).hard != rlkit::infinity) continue;
     const std::string finite = set_errno(resource, {1000, rlkit::infinity});
     const Limits middle = rlkit::getrlimit(resource);
-    const std::string back = set_errno(resource, {rlkit::infinity, rlkit::infinity});
+    const std::string back =
+        set_errno(resource, {rlkit::infinity, rlkit::infinity});
     const Limits after = rlkit::getrlimit(resource);
     return {{"resource", resource},
             {"finite_errno", finite},
@@ -125,7 +130,8 @@ Json inherit(const Request& request) {
   std::string text;
   char buffer[4096];
   ssize_t n;
-  while ((n = ::read(channel[0], buffer, sizeof buffer)) > 0) text.append(buffer, n);
+  while ((n = ::read(channel[0], buffer, sizeof buffer)) > 0)
+    text.append(buffer, n);
   ::close(channel[0]);
   rlkit::wait_child(pid);
   result["fork"] = Json::parse(text);
@@ -142,7 +148,8 @@ Json inherit(const Request& request) {
   }
   ::close(channel[1]);
   text.clear();
-  while ((n = ::read(channel[0], buffer, sizeof buffer)) > 0) text.append(buffer, n);
+  while ((n = ::read(channel[0], buffer, sizeof buffer)) > 0)
+    text.append(buffer, n);
   ::close(channel[0]);
   const auto status = rlkit::wait_child(pid);
   result["exec_status"] = status.describe();
@@ -182,7 +189,8 @@ Json prlimit_child(const Request&) {
                               rlkit::getrlimit(Resource::nofile)},
           {"reaped_errno", prlimit_errno(pid)},
           {"negative_errno", prlimit_errno(-1)},
-          {"negative_thrown", thrown_by([] { rlkit::prlimit(-1, Resource::nofile); })},
+          {"negative_thrown",
+           thrown_by([] { rlkit::prlimit(-1, Resource::nofile); })},
           {"unknown_errno", prlimit_errno(0x7ffffff0)},
           {"unknown_thrown",
            thrown_by([] { rlkit::prlimit(0x7ffffff0, Resource::nofile); })}};
@@ -196,11 +204,12 @@ Json prlimit_other(const Request& request) {
   while (std::getline(status, line)) {
     if (line.rfind("Uid:", 0) == 0) target_uid = std::stol(line.substr(4));
   }
-  return {{"pid", pid},
-          {"uid", ::getuid()},
-          {"target_uid", target_uid},
-          {"errno", prlimit_errno(pid)},
-          {"thrown", thrown_by([&] { rlkit::prlimit(pid, Resource::nofile); })}};
+  return {
+      {"pid", pid},
+      {"uid", ::getuid()},
+      {"target_uid", target_uid},
+      {"errno", prlimit_errno(pid)},
+      {"thrown", thrown_by([&] { rlkit::prlimit(pid, Resource::nofile); })}};
 }
 
 }  // namespace
@@ -208,9 +217,12 @@ Json prlimit_other(const Request& request) {
 Json semantics_actions(const Request& request, bool& handled) {
   using Action = Json (*)(const Request&);
   static const std::pair<const char*, Action> table[] = {
-      {"soft-above-hard", soft_above_hard}, {"raise-hard", raise_hard},
-      {"nofile-above-nr-open", nofile_above_nr_open}, {"infinity", infinity},
-      {"inherit", inherit}, {"prlimit-child", prlimit_child},
+      {"soft-above-hard", soft_above_hard},
+      {"raise-hard", raise_hard},
+      {"nofile-above-nr-open", nofile_above_nr_open},
+      {"infinity", infinity},
+      {"inherit", inherit},
+      {"prlimit-child", prlimit_child},
       {"prlimit-other", prlimit_other}};
   for (const auto& [name, action] : table) {
     if (request.action == name) {

@@ -41,7 +41,8 @@ pid_t fork_burner(std::int64_t ms) {
 // Waits until `pid` has ended without reaping it: it stays a zombie.
 void wait_until_zombie(pid_t pid) {
   siginfo_t info{};
-  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 &&
+  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) <
+             0 &&
          errno == EINTR) {
   }
 }
@@ -134,7 +135,8 @@ Json maxrss(const Request& request) {
 }
 
 Json threads(const Request& request) {
-  std::thread worker([&] { burn_thread_cpu(request.number("worker_ms", 300)); });
+  std::thread worker(
+      [&] { burn_thread_cpu(request.number("worker_ms", 300)); });
   burn_thread_cpu(request.number("main_ms", 100));
   const auto main_thread = rlkit::getrusage(rlkit::Who::thread);
   worker.join();
@@ -151,8 +153,10 @@ Json fields(const Request& request) {
   const auto touched = rlkit::getrusage(rlkit::Who::self);
   for (int i = 0; i < 5; ++i) ::usleep(5000);
   const auto slept = rlkit::getrusage(rlkit::Who::self);
-  const int fd = ::open("synced.out", O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return {{"error", "cannot create synced.out: " + errno_text(errno)}};
+  const int fd =
+      ::open("synced.out", O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return {{"error", "cannot create synced.out: " + errno_text(errno)}};
   std::vector<char> block(1 << 20, 'x');
   const bool written = ::write(fd, block.data(), block.size()) ==
                        static_cast<ssize_t>(block.size());
@@ -162,9 +166,10 @@ Json fields(const Request& request) {
   // A handled signal: Linux still leaves ru_nsignals at zero.
   ::signal(SIGUSR1, on_usr1);
   ::raise(SIGUSR1);
-  struct statfs folder{};
+  struct statfs folder {};
   ::statfs(".", &folder);
-  const bool memory_fs = folder.f_type == TMPFS_MAGIC || folder.f_type == RAMFS_MAGIC;
+  const bool memory_fs =
+      folder.f_type == TMPFS_MAGIC || folder.f_type == RAMFS_MAGIC;
   return {{"minflt_delta", touched.minflt - start.minflt},
           {"pages_touched", (request.number("touch_mib", 16) << 20) /
                                 static_cast<std::int64_t>(::getpagesize())},
@@ -186,9 +191,12 @@ Json burn(const Request& request) {
 Json usage_actions(const Request& request, bool& handled) {
   using Action = Json (*)(const Request&);
   static const std::pair<const char*, Action> table[] = {
-      {"zombie-usage", zombie},   {"grandchild-usage", grandchild},
-      {"sigchld-ignored", sigchld_ignored}, {"maxrss", maxrss},
-      {"threads", threads},       {"fields", fields},
+      {"zombie-usage", zombie},
+      {"grandchild-usage", grandchild},
+      {"sigchld-ignored", sigchld_ignored},
+      {"maxrss", maxrss},
+      {"threads", threads},
+      {"fields", fields},
       {"burn", burn}};
   for (const auto& [name, action] : table) {
     if (request.action == name) {
