@@ -80,7 +80,13 @@ Side Env::privileged(rlkit::Capability cap) const {
 
 ProbeResult Env::probe(ProbeRun request) const {
   const std::string folder = id_ + "." + std::to_string(runs_++);
-  return context_.runner->run(request, folder);
+  auto result = context_.runner->run(request, folder);
+  const bool timed_out = result.timed_out && !request.may_time_out;
+  if (!result.ran() || timed_out || result.last().contains("setup_error")) {
+    throw ProbeTrouble("probe " + request.action + ": " + result.trouble(),
+                       result.describe());
+  }
+  return result;
 }
 
 ProbeResult Env::probe(const std::string& action,

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,18 @@ Outcome skip(std::string reason, std::string expected = "",
              std::string observed = "");
 // Pass when `ok`; otherwise fail with "observed differs from expected".
 Outcome judge(bool ok, std::string expected, std::string observed);
+
+// Thrown by Env::probe when a probe timed out, could not start, or could
+// not set itself up: the check fails with this reason, whatever it expected.
+class ProbeTrouble : public std::runtime_error {
+ public:
+  ProbeTrouble(const std::string& reason, std::string observed)
+      : std::runtime_error(reason), observed_(std::move(observed)) {}
+  const std::string& observed() const { return observed_; }
+
+ private:
+  std::string observed_;
+};
 
 // What every check may use: the probe runner and the privileges of this run.
 struct Context {

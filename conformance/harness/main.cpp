@@ -2,7 +2,7 @@
 // test, run in parallel by one runner, with an optional JSON report.
 //
 //   rlkit-conformance [--report FILE] [--probe PATH] [--launcher "PREFIX"]
-//                     [--jobs N] [gtest flags]
+//                     [--jobs N] [--slowdown F] [gtest flags]
 //
 // RLKIT_REPORT, RLKIT_PROBE and RLKIT_LAUNCHER are read when the options are
 // not given. The launcher is split at spaces into a program and its
@@ -130,6 +130,10 @@ int main(int argc, char** argv) {
                  "a prefix to start the probe through, e.g. \"qemu-aarch64 -L "
                  "/usr/aarch64-linux-gnu\"");
   app.add_option("--jobs", options.jobs, "checks run at once (default: all)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--slowdown", options.slowdown,
+                 "multiply every probe's deadline by this (default: 1, or 5 "
+                 "with a launcher)")
       ->check(CLI::NonNegativeNumber);
   try {
     app.parse(argc, argv);

@@ -101,10 +101,11 @@ std::string ProbeResult::trouble() const {
 }
 
 ProbeRunner::ProbeRunner(std::vector<std::string> launcher, std::string probe,
-                         fs::path temp_root)
+                         fs::path temp_root, double slowdown)
     : launcher_(std::move(launcher)),
       probe_(std::move(probe)),
-      temp_root_(std::move(temp_root)) {}
+      temp_root_(std::move(temp_root)),
+      slowdown_(slowdown) {}
 
 ProbeResult ProbeRunner::run(const ProbeRun& request,
                              const std::string& folder_name) const {
@@ -164,7 +165,8 @@ ProbeResult ProbeRunner::run(const ProbeRun& request,
   }
 
   // Read until EOF, and reap; neither may outlast the deadline.
-  const auto deadline = started + request.deadline;
+  const auto deadline = started + std::chrono::duration_cast<Clock::duration>(
+                                      request.deadline * slowdown_);
   std::string text;
   bool eof = false;
   std::optional<rlkit::ChildStatus> status;

@@ -22,6 +22,7 @@ struct ProbeRun {
   std::vector<std::string> options;  // --limit, --param, ...
   std::optional<uid_t> become;       // the gid is the same number
   std::chrono::milliseconds deadline{5000};
+  bool may_time_out = false;  // only the check of the deadline itself
 };
 
 struct ProbeResult {
@@ -48,8 +49,10 @@ struct ProbeResult {
 
 class ProbeRunner {
  public:
+  // Deadlines are multiplied by `slowdown`: a launcher such as valgrind or
+  // qemu-user makes every probe many times slower to start and to run.
   ProbeRunner(std::vector<std::string> launcher, std::string probe,
-              std::filesystem::path temp_root);
+              std::filesystem::path temp_root, double slowdown = 1);
 
   // `folder` names the private folder under the temporary root; it is
   // created (world-writable when the probe becomes another user), and
@@ -59,11 +62,13 @@ class ProbeRunner {
   const std::vector<std::string>& launcher() const { return launcher_; }
   const std::string& probe() const { return probe_; }
   const std::filesystem::path& temp_root() const { return temp_root_; }
+  double slowdown() const { return slowdown_; }
 
  private:
   std::vector<std::string> launcher_;
   std::string probe_;
   std::filesystem::path temp_root_;
+  double slowdown_;
 };
 
 }  // namespace conformance

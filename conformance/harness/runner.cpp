@@ -161,7 +161,10 @@ void write_atomically(const fs::path& path, const std::string& text) {
 Runner::Runner(RunOptions options)
     : options_(std::move(options)),
       temp_root_(make_temp_root()),
-      runner_(options_.launcher, options_.probe, temp_root_) {
+      runner_(options_.launcher, options_.probe, temp_root_,
+              options_.slowdown > 0       ? options_.slowdown
+              : options_.launcher.empty() ? 1.0
+                                          : 5.0) {
   // A runner may hand us SIGCHLD ignored, which would make the kernel reap
   // our children before wait4 sees them.
   ::signal(SIGCHLD, SIG_DFL);
@@ -201,6 +204,8 @@ CheckResult Runner::run_one(std::size_t index) {
   try {
     Env env(context_, index, check.id);
     result.outcome = check.run(env);
+  } catch (const ProbeTrouble& e) {
+    result.outcome = fail("", e.observed(), e.what());
   } catch (const std::exception& e) {
     result.outcome =
         fail("", "", std::string("the check itself failed: ") + e.what());

@@ -20,8 +20,9 @@ namespace conformance {
 struct RunOptions {
   std::string probe;
   std::vector<std::string> launcher;
-  std::string report;  // empty: no report
-  int jobs = 0;        // 0: one thread per check
+  std::string report;   // empty: no report
+  int jobs = 0;         // 0: one thread per check
+  double slowdown = 0;  // deadline factor; 0: 1 without a launcher, else 5
 };
 
 class Runner {
