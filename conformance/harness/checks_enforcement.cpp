@@ -188,13 +188,16 @@ Outcome core_zero(const Env& env) {
                 "), which ignores RLIMIT_CORE except the value 1");
   }
   const auto hard = harness_hard(Resource::core);
+  std::vector<std::string> large = limit("core=" + rlkit::format_limit(hard));
   if (hard < 1024 * 1024) {
-    return skip(
-        "the hard RLIMIT_CORE here is " + rlkit::format_limit(hard) +
-        "; a control that dumps core needs cap_sys_resource to raise it");
+    if (!env.context().has(Capability::sys_resource)) {
+      return skip(
+          "the hard RLIMIT_CORE here is " + rlkit::format_limit(hard) +
+          "; a control that dumps core needs cap_sys_resource to raise it");
+    }
+    large = {"--raise", "core=unlimited:unlimited"};
   }
-  auto control = env.probe("abort", limit("core=" + rlkit::format_limit(hard)),
-                           nullptr, seconds(10));
+  auto control = env.probe("abort", large, nullptr, seconds(10));
   if (!control.status.core_dumped()) {
     return skip("the control with RLIMIT_CORE " + rlkit::format_limit(hard) +
                     " dumped no core (" + control.describe() +
