@@ -123,10 +123,16 @@ void getrusage_rlkit(benchmark::State& state) {
 }
 
 // glibc declares getpagesize const, so a direct call in a loop may be
-// hoisted out of it. Both sides go through a pointer the compiler must
-// reload, which costs them the same indirect call.
-int (*volatile raw_getpagesize)() = &::getpagesize;
-std::size_t (*volatile rlkit_getpagesize)() noexcept = &rlkit::getpagesize;
+// hoisted out of it. Each side is a function of the same shape reached
+// through a pointer the compiler must reload; inside it, the call is made
+// as a user would write it, so the wrapper is inlined there as it would be
+// in their code.
+std::size_t (*volatile raw_getpagesize)() = [] {
+  return static_cast<std::size_t>(::getpagesize());
+};
+std::size_t (*volatile rlkit_getpagesize)() = [] {
+  return rlkit::getpagesize();
+};
 
 void getpagesize_raw(benchmark::State& state) {
   run_loop(state, [] { benchmark::DoNotOptimize(raw_getpagesize()); });

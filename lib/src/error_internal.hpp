@@ -6,12 +6,13 @@
 #include <string>
 #include <system_error>
 
+#include "rlkit/limits.hpp"
+
 namespace rlkit::detail {
 
 // Which call failed decides the exception: EPERM from setrlimit is a
 // refused limit (Python's ValueError) but from prlimit it is a refused
 // process (Python's PermissionError).
-enum class Call { getrlimit, setrlimit, prlimit_get, prlimit_set, other };
 
 inline std::error_code errno_code() noexcept {
   return {errno, std::generic_category()};

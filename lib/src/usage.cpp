@@ -5,7 +5,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "error_internal.hpp"
 
 namespace rlkit {
 namespace {
@@ -34,11 +33,6 @@ std::string valid_who_names() {
     names += row.name;
   }
   return names;
-}
-
-std::chrono::microseconds to_duration(const struct timeval& tv) noexcept {
-  return std::chrono::seconds(tv.tv_sec) +
-         std::chrono::microseconds(tv.tv_usec);
 }
 
 #ifdef __linux__
@@ -83,27 +77,6 @@ Who parse_who(std::string_view text) {
   }
   throw std::invalid_argument("invalid who '" + std::string(text) +
                               "': expected one of " + valid_who_names());
-}
-
-Usage Usage::from_native(const struct rusage& raw) noexcept {
-  Usage usage;
-  usage.user_time = to_duration(raw.ru_utime);
-  usage.system_time = to_duration(raw.ru_stime);
-  usage.maxrss = raw.ru_maxrss;
-  usage.ixrss = raw.ru_ixrss;
-  usage.idrss = raw.ru_idrss;
-  usage.isrss = raw.ru_isrss;
-  usage.minflt = raw.ru_minflt;
-  usage.majflt = raw.ru_majflt;
-  usage.nswap = raw.ru_nswap;
-  usage.inblock = raw.ru_inblock;
-  usage.oublock = raw.ru_oublock;
-  usage.msgsnd = raw.ru_msgsnd;
-  usage.msgrcv = raw.ru_msgrcv;
-  usage.nsignals = raw.ru_nsignals;
-  usage.nvcsw = raw.ru_nvcsw;
-  usage.nivcsw = raw.ru_nivcsw;
-  return usage;
 }
 
 std::int64_t Usage::maxrss_bytes() const noexcept {
@@ -184,26 +157,6 @@ Usage difference(const Usage& before, const Usage& after) noexcept {
   d.nvcsw = after.nvcsw - before.nvcsw;
   d.nivcsw = after.nivcsw - before.nivcsw;
   return d;
-}
-
-Usage getrusage(Who who, std::error_code& ec) noexcept {
-  struct rusage raw {};
-  if (::getrusage(static_cast<int>(who), &raw) != 0) {
-    ec = detail::errno_code();
-    return {};
-  }
-  ec.clear();
-  return Usage::from_native(raw);
-}
-
-Usage getrusage(Who who) {
-  std::error_code ec;
-  const Usage usage = getrusage(who, ec);
-  if (ec) {
-    detail::throw_error(detail::Call::other, ec,
-                        "getrusage(" + std::string(name(who)) + ")");
-  }
-  return usage;
 }
 
 }  // namespace rlkit

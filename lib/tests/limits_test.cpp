@@ -238,6 +238,10 @@ TEST(Prlimit, UnknownAndNegativePidsAreNoSuchProcess) {
       ADD_FAILURE() << "no exception for pid " << pid;
     } catch (const rlkit::no_such_process& e) {
       EXPECT_EQ(e.code(), std::errc::no_such_process);
+      const std::string call =
+          "prlimit(" + std::to_string(pid) + ", RLIMIT_NOFILE)";
+      EXPECT_NE(std::string(e.what()).find(call), std::string::npos)
+          << e.what();
     }
     std::error_code ec;
     rlkit::prlimit(pid, Resource::nofile, ec);

@@ -5,7 +5,9 @@
 
 #include <sys/resource.h>
 #include <sys/types.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -34,28 +36,159 @@ struct Limits {
   }
 };
 
-Limits getrlimit(Resource resource);
-Limits getrlimit(Resource resource, std::error_code& ec) noexcept;
+namespace detail {
+
+enum class Call {
+  getrlimit,
+  setrlimit,
+  prlimit_get,
+  prlimit_set,
+  getrusage,
+  other,  // wait4, /proc: no argument to name
+};
+
+// The cold path of every call: throws what rlkit/error.hpp documents for
+// `error`, with a message naming the call and its arguments.
+[[noreturn]] void throw_call_error(Call call, int error, int argument,
+                                   pid_t pid = 0);
+
+// rlim_t is narrower than 64 bits on 32-bit builds without 64-bit file
+// offsets; a value that does not fit must fail rather than wrap.
+inline bool to_native(const Limits& limits, struct rlimit& raw) noexcept {
+  if constexpr (sizeof(rlim_t) < sizeof(std::uint64_t)) {
+    constexpr auto max = static_cast<std::uint64_t>(~rlim_t{0});
+    if ((limits.soft != infinity && limits.soft > max) ||
+        (limits.hard != infinity && limits.hard > max)) {
+      return false;
+    }
+  }
+  raw.rlim_cur = limits.soft == infinity ? RLIM_INFINITY
+                                         : static_cast<rlim_t>(limits.soft);
+  raw.rlim_max = limits.hard == infinity ? RLIM_INFINITY
+                                         : static_cast<rlim_t>(limits.hard);
+  return true;
+}
+
+inline Limits from_native(const struct rlimit& raw) noexcept {
+  return {static_cast<std::uint64_t>(raw.rlim_cur),
+          static_cast<std::uint64_t>(raw.rlim_max)};
+}
+
+inline void set_errno(std::error_code& ec, int error) noexcept {
+  ec.assign(error, std::generic_category());
+}
+
+}  // namespace detail
+
+// The calls are inline so that they cost what the raw call costs (measured
+// in bench/); only the error path is out of line.
+
+inline Limits getrlimit(Resource resource) {
+  struct rlimit raw {};
+  if (::getrlimit(static_cast<int>(resource), &raw) != 0) {
+    detail::throw_call_error(detail::Call::getrlimit, errno,
+                             static_cast<int>(resource));
+  }
+  return detail::from_native(raw);
+}
+
+inline Limits getrlimit(Resource resource, std::error_code& ec) noexcept {
+  struct rlimit raw {};
+  if (::getrlimit(static_cast<int>(resource), &raw) != 0) {
+    detail::set_errno(ec, errno);
+    return {};
+  }
+  ec.clear();
+  return detail::from_native(raw);
+}
 
 // Throws rlkit::limit_error when soft exceeds hard (EINVAL) or the hard
 // limit would rise without CAP_SYS_RESOURCE (EPERM), std::overflow_error for
 // a value this platform's rlim_t cannot hold (the error_code form reports
 // std::errc::value_too_large).
-void setrlimit(Resource resource, const Limits& limits);
-void setrlimit(Resource resource, const Limits& limits,
-               std::error_code& ec) noexcept;
+inline void setrlimit(Resource resource, const Limits& limits) {
+  struct rlimit raw {};
+  if (!detail::to_native(limits, raw)) {
+    detail::throw_call_error(detail::Call::setrlimit, EOVERFLOW,
+                             static_cast<int>(resource));
+  }
+  if (::setrlimit(static_cast<int>(resource), &raw) != 0) {
+    detail::throw_call_error(detail::Call::setrlimit, errno,
+                             static_cast<int>(resource));
+  }
+}
+
+inline void setrlimit(Resource resource, const Limits& limits,
+                      std::error_code& ec) noexcept {
+  struct rlimit raw {};
+  if (!detail::to_native(limits, raw)) {
+    detail::set_errno(ec, EOVERFLOW);
+  } else if (::setrlimit(static_cast<int>(resource), &raw) != 0) {
+    detail::set_errno(ec, errno);
+  } else {
+    ec.clear();
+  }
+}
 
 #ifdef __linux__
 #define RLKIT_HAS_PRLIMIT 1
 // Reads the limits of process `pid` (0: the caller). Throws
 // rlkit::no_such_process for an unknown pid (negative ones too) and
 // rlkit::permission_denied for another user's process.
-Limits prlimit(pid_t pid, Resource resource);
-Limits prlimit(pid_t pid, Resource resource, std::error_code& ec) noexcept;
+inline Limits prlimit(pid_t pid, Resource resource) {
+  struct rlimit old {};
+  if (::prlimit(pid, static_cast<__rlimit_resource>(resource), nullptr, &old) !=
+      0) {
+    detail::throw_call_error(detail::Call::prlimit_get, errno,
+                             static_cast<int>(resource), pid);
+  }
+  return detail::from_native(old);
+}
+
+inline Limits prlimit(pid_t pid, Resource resource,
+                      std::error_code& ec) noexcept {
+  struct rlimit old {};
+  if (::prlimit(pid, static_cast<__rlimit_resource>(resource), nullptr, &old) !=
+      0) {
+    detail::set_errno(ec, errno);
+    return {};
+  }
+  ec.clear();
+  return detail::from_native(old);
+}
+
 // Sets them and returns the limits in force before, atomically.
-Limits prlimit(pid_t pid, Resource resource, const Limits& new_limits);
-Limits prlimit(pid_t pid, Resource resource, const Limits& new_limits,
-               std::error_code& ec) noexcept;
+inline Limits prlimit(pid_t pid, Resource resource, const Limits& new_limits) {
+  struct rlimit raw {};
+  struct rlimit old {};
+  if (!detail::to_native(new_limits, raw)) {
+    detail::throw_call_error(detail::Call::prlimit_set, EOVERFLOW,
+                             static_cast<int>(resource), pid);
+  }
+  if (::prlimit(pid, static_cast<__rlimit_resource>(resource), &raw, &old) !=
+      0) {
+    detail::throw_call_error(detail::Call::prlimit_set, errno,
+                             static_cast<int>(resource), pid);
+  }
+  return detail::from_native(old);
+}
+
+inline Limits prlimit(pid_t pid, Resource resource, const Limits& new_limits,
+                      std::error_code& ec) noexcept {
+  struct rlimit raw {};
+  struct rlimit old {};
+  if (!detail::to_native(new_limits, raw)) {
+    detail::set_errno(ec, EOVERFLOW);
+    return {};
+  }
+  if (::prlimit(pid, static_cast<__rlimit_resource>(resource), &raw, &old) !=
+      0) {
+    detail::set_errno(ec, errno);
+    return {};
+  }
+  ec.clear();
+  return detail::from_native(old);
+}
 #endif
 
 // Raises the soft NOFILE limit as far as the hard limit allows (on macOS,
@@ -64,7 +197,9 @@ Limits prlimit(pid_t pid, Resource resource, const Limits& new_limits,
 Limits raise_nofile_limit();
 Limits raise_nofile_limit(std::error_code& ec) noexcept;
 
-std::size_t getpagesize() noexcept;
+inline std::size_t getpagesize() noexcept {
+  return static_cast<std::size_t>(::getpagesize());
+}
 
 // "unlimited" for infinity, else the decimal number.
 std::string format_limit(std::uint64_t value);

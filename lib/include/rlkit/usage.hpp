@@ -10,6 +10,8 @@
 #include <system_error>
 #include <vector>
 
+#include "rlkit/limits.hpp"  // detail::throw_call_error
+
 namespace rlkit {
 
 enum class Who : int {
@@ -49,7 +51,28 @@ struct Usage {
   std::int64_t nvcsw = 0;
   std::int64_t nivcsw = 0;
 
-  static Usage from_native(const struct rusage& raw) noexcept;
+  static Usage from_native(const struct rusage& raw) noexcept {
+    Usage u;
+    u.user_time = std::chrono::seconds(raw.ru_utime.tv_sec) +
+                  std::chrono::microseconds(raw.ru_utime.tv_usec);
+    u.system_time = std::chrono::seconds(raw.ru_stime.tv_sec) +
+                    std::chrono::microseconds(raw.ru_stime.tv_usec);
+    u.maxrss = raw.ru_maxrss;
+    u.ixrss = raw.ru_ixrss;
+    u.idrss = raw.ru_idrss;
+    u.isrss = raw.ru_isrss;
+    u.minflt = raw.ru_minflt;
+    u.majflt = raw.ru_majflt;
+    u.nswap = raw.ru_nswap;
+    u.inblock = raw.ru_inblock;
+    u.oublock = raw.ru_oublock;
+    u.msgsnd = raw.ru_msgsnd;
+    u.msgrcv = raw.ru_msgrcv;
+    u.nsignals = raw.ru_nsignals;
+    u.nvcsw = raw.ru_nvcsw;
+    u.nivcsw = raw.ru_nivcsw;
+    return u;
+  }
 
   std::chrono::microseconds cpu_time() const noexcept {
     return user_time + system_time;
@@ -80,7 +103,24 @@ const std::vector<UsageField>& usage_fields() noexcept;
 // not a counter, so the difference keeps the later sample's value.
 Usage difference(const Usage& before, const Usage& after) noexcept;
 
-Usage getrusage(Who who);
-Usage getrusage(Who who, std::error_code& ec) noexcept;
+// Inline, like the limit calls, so that they cost what the raw call costs.
+inline Usage getrusage(Who who) {
+  struct rusage raw {};
+  if (::getrusage(static_cast<int>(who), &raw) != 0) {
+    detail::throw_call_error(detail::Call::getrusage, errno,
+                             static_cast<int>(who));
+  }
+  return Usage::from_native(raw);
+}
+
+inline Usage getrusage(Who who, std::error_code& ec) noexcept {
+  struct rusage raw {};
+  if (::getrusage(static_cast<int>(who), &raw) != 0) {
+    detail::set_errno(ec, errno);
+    return {};
+  }
+  ec.clear();
+  return Usage::from_native(raw);
+}
 
 }  // namespace rlkit
