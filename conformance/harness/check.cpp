@@ -40,6 +40,14 @@ std::string errno_or_success(const nlohmann::json& value) {
   return text.empty() ? "success" : text;
 }
 
+std::string json_text(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+Outcome probe_failed(const ProbeResult& run, const std::string& expected) {
+  return fail(expected, run.describe(), run.trouble());
+}
+
 std::string cap_name(rlkit::Capability cap) {
   return rlkit::Capabilities::name(static_cast<int>(cap));
 }

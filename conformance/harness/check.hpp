@@ -120,8 +120,12 @@ void add_enforcement_checks(std::vector<Check>& checks);
 void add_semantics_checks(std::vector<Check>& checks);
 void add_usage_checks(std::vector<Check>& checks);
 
-// Names for expectations: "killed by SIGKILL", an errno or "success".
+// An errno name from the probe, or "success" for "".
 std::string errno_or_success(const nlohmann::json& value);
+// A string as it is, anything else as JSON text.
+std::string json_text(const nlohmann::json& value);
+// A probe that ended in trouble (ProbeResult::trouble()): fail with it.
+Outcome probe_failed(const ProbeResult& run, const std::string& expected);
 std::string cap_name(rlkit::Capability cap);
 
 }  // namespace conformance

@@ -34,10 +34,6 @@ std::vector<std::string> param(const std::string& spec) {
   return {"--param", spec};
 }
 
-std::string text(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
 // RLIMIT_CPU is checked against tick-sampled CPU time (CONFIG_HZ ticks
 // charged to whoever runs at the tick), while wait4 reports the scheduler's
 // exact runtime; on a busy 2-CPU VM the two differ by up to ~16%. "Near the
@@ -83,7 +79,7 @@ Outcome cpu_sigxcpu_then_sigkill(const Env& env) {
   auto run = env.probe("cpu", limit("cpu=1:3") + kCore1 + param("max_ms=9000"),
                        nullptr, seconds(15));
   if (run.timed_out || !run.ran())
-    return fail("killed by SIGKILL", run.describe(), run.trouble());
+    return probe_failed(run, "killed by SIGKILL");
   const int signals = run.count("sigxcpu");
   const double cpu = cpu_seconds(run);
   const std::string observed = to_string(signals) + " SIGXCPU, " +
@@ -129,11 +125,10 @@ Outcome fsize_efbig(const Env& env) {
     return control_failed(control, "a 2048-byte write without a limit");
   auto run =
       env.probe("fsize", limit("fsize=1024") + kCore1 + param("bytes=2048"));
-  if (!run.trouble().empty())
-    return fail("a short write", run.describe(), run.trouble());
+  if (!run.trouble().empty()) return probe_failed(run, "a short write");
   const auto& r = run.last();
   const std::string observed =
-      "first write " + text(r["first_write"]) + ", second " +
+      "first write " + json_text(r["first_write"]) + ", second " +
       errno_or_success(r["second_errno"]) + ", ftruncate " +
       errno_or_success(r["ftruncate_errno"]);
   return judge(r.value("first_write", 0) == 1024 &&
@@ -157,11 +152,11 @@ Outcome alloc_check(const Env& env, const std::string& kind) {
   auto run = env.probe("alloc", param("kind=" + kind));
   const auto& r = run.last();
   if (r.contains("skip")) return skip(r["skip"].get<std::string>());
-  if (!run.trouble().empty())
-    return fail("ENOMEM past the limit", run.describe(), run.trouble());
+  if (!run.trouble().empty()) return probe_failed(run, "ENOMEM past the limit");
   if (r["control_errno"] != "") {
     return skip(
-        "the control mapping of 64 MiB failed (" + text(r["control_errno"]) +
+        "the control mapping of 64 MiB failed (" +
+        json_text(r["control_errno"]) +
         "): strict overcommit or a memory limit prevents the observation");
   }
   std::string observed = "control success, 64 MiB past the limit " +
@@ -231,7 +226,7 @@ Outcome nofile_emfile(const Env& env) {
                "control opens up to fd 63; with soft 16, opening fails EMFILE "
                "after fd 15",
                "control up to fd 63; limited: " + errno_or_success(r["errno"]) +
-                   " after fd " + text(r["highest_fd"]));
+                   " after fd " + json_text(r["highest_fd"]));
 }
 
 Outcome nofile_dup2(const Env& env) {
@@ -327,8 +322,7 @@ Outcome nice_ceiling(const Env& env) {
       &side);
   const auto& r = run.last();
   if (!run.trouble().empty())
-    return fail("renice to 5 works, to 4 EACCES", run.describe(),
-                run.trouble());
+    return probe_failed(run, "renice to 5 works, to 4 EACCES");
   return judge(r["start_errno"] == "" && r["first_errno"] == "" &&
                    r["second_errno"] == "EACCES",
                side.who +
@@ -382,7 +376,8 @@ Outcome rtprio_limit(const Env& env) {
   auto run = env.probe("sched", *options + param("first=5") + param("second=6"),
                        &side);
   const auto& r = run.last();
-  if (r["first_errno"] != "") return skip(rt_refused(text(r["first_errno"])));
+  if (r["first_errno"] != "")
+    return skip(rt_refused(json_text(r["first_errno"])));
   return judge(
       r["second_errno"] == "EPERM",
       side.who +
@@ -405,7 +400,7 @@ Outcome rtprio_zero(const Env& env) {
         "shows SCHED_FIFO is allowed here at all");
   }
   if (control.last()["first_errno"] != "")
-    return skip(rt_refused(text(control.last()["first_errno"])));
+    return skip(rt_refused(json_text(control.last()["first_errno"])));
   auto run = env.probe("sched", limit("rtprio=0") + param("first=1"), &side);
   return judge(run.last()["first_errno"] == "EPERM",
                "control gets SCHED_FIFO 1; " + side.who +
@@ -441,7 +436,7 @@ Outcome rttime_check(const Env& env) {
   }
   auto control = env.probe("rttime", rt + param("max_ms=400"), &side);
   if (control.last().contains("sched_errno"))
-    return skip(rt_refused(text(control.last()["sched_errno"])));
+    return skip(rt_refused(json_text(control.last()["sched_errno"])));
   if (!control.last().value("survived", false))
     return control_failed(control,
                           "400 ms under SCHED_FIFO without RLIMIT_RTTIME");
@@ -472,7 +467,7 @@ Outcome sigpending_check(const Env& env, bool kill_side) {
                  "still delivers",
                  "sigqueue " + errno_or_success(r["sigqueue_errno"]) +
                      ", kill " + errno_or_success(r["kill_errno"]) + ", " +
-                     text(r["drained"]) + " pending");
+                     json_text(r["drained"]) + " pending");
   }
   return judge(r["sigqueue_errno"] == "EAGAIN",
                "control queues SIGRTMIN; with RLIMIT_SIGPENDING 0, sigqueue "
@@ -529,8 +524,9 @@ Outcome nproc_unprivileged(const Env& env) {
       r.value("forks_ok", -1) == 3 && r["errno"] == "EAGAIN",
       side.who +
           ", soft = tasks of the uid + 3: 3 forks work, the next fails EAGAIN",
-      text(r["forks_ok"]) + " forks, then " + errno_or_success(r["errno"]) +
-          " (" + text(r["tasks_before"]) + " tasks before)");
+      json_text(r["forks_ok"]) + " forks, then " +
+          errno_or_success(r["errno"]) + " (" + json_text(r["tasks_before"]) +
+          " tasks before)");
 }
 
 Outcome nproc_root(const Env& env) {
@@ -542,7 +538,7 @@ Outcome nproc_root(const Env& env) {
   return judge(
       run.last().value("forks_ok", -1) == 4,
       "with uid 0 / cap_sys_admin and RLIMIT_NPROC 1, 4 forks still work",
-      text(run.last()["forks_ok"]) + " forks, " +
+      json_text(run.last()["forks_ok"]) + " forks, " +
           errno_or_success(run.last()["errno"]));
 }
 
@@ -550,26 +546,27 @@ Outcome rss_not_enforced(const Env& env) {
   auto run = env.probe("rss", param("limit=1048576") + param("mib=32"));
   const auto& r = run.last();
   if (!run.trouble().empty())
-    return fail("accepted, not enforced", run.describe(), run.trouble());
+    return probe_failed(run, "accepted, not enforced");
   const auto soft = r["limit"]["soft"];
   return judge(r["set_errno"] == "" && soft == 1048576 &&
                    r.value("maxrss_kib", 0) >= 30 * 1024,
                "RLIMIT_RSS 1 MiB is accepted and read back, and 32 MiB can "
                "still be resident",
                "set " + errno_or_success(r["set_errno"]) + ", read back " +
-                   text(soft) + ", maxrss " + text(r["maxrss_kib"]) + " KiB");
+                   json_text(soft) + ", maxrss " + json_text(r["maxrss_kib"]) +
+                   " KiB");
 }
 
 Outcome locks_not_enforced(const Env& env) {
   auto run = env.probe("locks", limit("locks=1") + param("count=4"));
   const auto& r = run.last();
   if (!run.trouble().empty())
-    return fail("accepted, not enforced", run.describe(), run.trouble());
+    return probe_failed(run, "accepted, not enforced");
   return judge(r["limit"]["soft"] == 1 && r.value("locked", 0) == 4,
                "RLIMIT_LOCKS 1 is accepted and read back, and 4 record locks "
                "are still granted",
-               "read back " + text(r["limit"]["soft"]) + ", " +
-                   text(r["locked"]) + " locks");
+               "read back " + json_text(r["limit"]["soft"]) + ", " +
+                   json_text(r["locked"]) + " locks");
 }
 
 }  // namespace

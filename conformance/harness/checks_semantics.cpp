@@ -11,22 +11,15 @@ namespace {
 
 using rlkit::Capability;
 
-std::string text(const nlohmann::json& value) {
-  return value.is_string() ? value.get<std::string>() : value.dump();
-}
-
-Outcome probe_trouble(const ProbeResult& run, const std::string& expected) {
-  return fail(expected, run.describe(), run.trouble());
-}
-
 Outcome soft_above_hard(const Env& env) {
   auto run = env.probe("soft-above-hard", {});
-  if (!run.trouble().empty()) return probe_trouble(run, "EINVAL");
+  if (!run.trouble().empty()) return probe_failed(run, "EINVAL");
   const auto& r = run.last();
   return judge(r["errno"] == "EINVAL" && r["thrown"] == "limit_error EINVAL" &&
                    r.value("unchanged", false),
                "EINVAL (rlkit::limit_error), limits unchanged",
-               errno_or_success(r["errno"]) + ", thrown: " + text(r["thrown"]) +
+               errno_or_success(r["errno"]) +
+                   ", thrown: " + json_text(r["thrown"]) +
                    (r.value("unchanged", false) ? ", unchanged" : ", CHANGED"));
 }
 
@@ -42,7 +35,7 @@ Outcome raise_hard_without(const Env& env) {
     if (!side.possible) return skip(side.reason);
   }
   auto run = env.probe("raise-hard", {}, &side);
-  if (!run.trouble().empty()) return probe_trouble(run, "EPERM");
+  if (!run.trouble().empty()) return probe_failed(run, "EPERM");
   const auto& r = run.last();
   return judge(
       r["lower_errno"] == "" && r["soft_down_errno"] == "" &&
@@ -56,14 +49,14 @@ Outcome raise_hard_without(const Env& env) {
           errno_or_success(r["soft_down_errno"]) + "/" +
           errno_or_success(r["soft_up_errno"]) + ", raise " +
           errno_or_success(r["raise_errno"]) +
-          ", thrown: " + text(r["thrown"]));
+          ", thrown: " + json_text(r["thrown"]));
 }
 
 Outcome raise_hard_with(const Env& env) {
   const Side side = env.privileged(Capability::sys_resource);
   if (!side.possible) return skip(side.reason);
   auto run = env.probe("raise-hard", {});
-  if (!run.trouble().empty()) return probe_trouble(run, "success");
+  if (!run.trouble().empty()) return probe_failed(run, "success");
   const auto& r = run.last();
   return judge(
       r["lower_errno"] == "" && r["raise_errno"] == "",
@@ -82,12 +75,12 @@ Outcome nr_open(const Env& env) {
         "so the fs.nr_open rule cannot be told apart");
   }
   auto run = env.probe("nofile-above-nr-open", {});
-  if (!run.trouble().empty()) return probe_trouble(run, "EPERM");
+  if (!run.trouble().empty()) return probe_failed(run, "EPERM");
   const auto& r = run.last();
   return judge(r["above_errno"] == "EPERM" && r["at_errno"] == "",
                "with cap_sys_resource, hard NOFILE = fs.nr_open works and "
                "fs.nr_open + 1 fails EPERM",
-               "nr_open " + text(r["nr_open"]) + ": at " +
+               "nr_open " + json_text(r["nr_open"]) + ": at " +
                    errno_or_success(r["at_errno"]) + ", above " +
                    errno_or_success(r["above_errno"]));
 }
@@ -95,7 +88,7 @@ Outcome nr_open(const Env& env) {
 Outcome infinity(const Env& env) {
   auto run = env.probe("infinity", {});
   if (!run.trouble().empty())
-    return probe_trouble(run, "RLIM_INFINITY read back");
+    return probe_failed(run, "RLIM_INFINITY read back");
   const auto& r = run.last();
   return judge(r["finite_errno"] == "" && r["infinite_errno"] == "" &&
                    r.value("soft_is_rlim_infinity", false) &&
@@ -104,7 +97,7 @@ Outcome infinity(const Env& env) {
                "soft 1000 then RLIM_INFINITY on a resource with an unlimited "
                "hard limit: read back as "
                "RLIM_INFINITY by getrlimit and prlimit, \"unlimited\" in JSON",
-               text(r["resource"]) + ": " + r["after"].dump() +
+               json_text(r["resource"]) + ": " + r["after"].dump() +
                    (r.value("prlimit_agrees", false) ? ", prlimit agrees"
                                                      : ", prlimit DIFFERS"));
 }
@@ -113,7 +106,7 @@ Outcome inherited(const Env& env) {
   auto run = env.probe("inherit", {"--limit", "nofile=123:456", "--limit",
                                    "fsize=1000000:2000000"});
   if (!run.trouble().empty())
-    return probe_trouble(run, "the same limits after fork and exec");
+    return probe_failed(run, "the same limits after fork and exec");
   const auto& r = run.last();
   const nlohmann::json want = {
       {"fsize", {{"hard", 2000000}, {"soft", 1000000}}},
@@ -128,7 +121,7 @@ Outcome inherited(const Env& env) {
 
 Outcome prlimit_child(const Env& env) {
   auto run = env.probe("prlimit-child", {});
-  if (!run.trouble().empty()) return probe_trouble(run, "read, set, old value");
+  if (!run.trouble().empty()) return probe_failed(run, "read, set, old value");
   const auto& r = run.last();
   return judge(r["old"] == r["read"] && r["back"] == r["wanted"] &&
                    r.value("pid0_agrees", false),
@@ -141,7 +134,7 @@ Outcome prlimit_child(const Env& env) {
 
 Outcome prlimit_esrch(const Env& env) {
   auto run = env.probe("prlimit-child", {});
-  if (!run.trouble().empty()) return probe_trouble(run, "ESRCH");
+  if (!run.trouble().empty()) return probe_failed(run, "ESRCH");
   const auto& r = run.last();
   return judge(r["negative_errno"] == "ESRCH" &&
                    r["unknown_errno"] == "ESRCH" &&
@@ -153,34 +146,34 @@ Outcome prlimit_esrch(const Env& env) {
                "-1 " + errno_or_success(r["negative_errno"]) + ", unused " +
                    errno_or_success(r["unknown_errno"]) + ", reaped " +
                    errno_or_success(r["reaped_errno"]) +
-                   ", thrown: " + text(r["negative_thrown"]));
+                   ", thrown: " + json_text(r["negative_thrown"]));
 }
 
 Outcome prlimit_eperm(const Env& env) {
   const Side side = env.unprivileged();
   if (!side.possible) return skip(side.reason);
   auto run = env.probe("prlimit-other", {"--param", "pid=1"}, &side);
-  if (!run.trouble().empty()) return probe_trouble(run, "EPERM");
+  if (!run.trouble().empty()) return probe_failed(run, "EPERM");
   const auto& r = run.last();
   if (r["target_uid"] == r["uid"] || r["target_uid"] == -1) {
     return skip("pid 1 is not another user's process here (uid " +
-                text(r["target_uid"]) + ")");
+                json_text(r["target_uid"]) + ")");
   }
   return judge(
       r["errno"] == "EPERM" && r["thrown"] == "permission_denied EPERM",
-      side.who + ", prlimit on pid 1 (uid " + text(r["target_uid"]) +
+      side.who + ", prlimit on pid 1 (uid " + json_text(r["target_uid"]) +
           ") fails EPERM (rlkit::permission_denied)",
-      errno_or_success(r["errno"]) + ", thrown: " + text(r["thrown"]));
+      errno_or_success(r["errno"]) + ", thrown: " + json_text(r["thrown"]));
 }
 
 Outcome pagesize(const Env& env) {
   auto run = env.probe("pagesize", {});
-  if (!run.trouble().empty()) return probe_trouble(run, "equal");
+  if (!run.trouble().empty()) return probe_failed(run, "equal");
   const auto& r = run.last();
   return judge(
       r["getpagesize"] == r["sysconf"] && r["libc_getpagesize"] == r["sysconf"],
       "rlkit::getpagesize() == sysconf(_SC_PAGESIZE)",
-      text(r["getpagesize"]) + " and " + text(r["sysconf"]));
+      json_text(r["getpagesize"]) + " and " + json_text(r["sysconf"]));
 }
 
 }  // namespace

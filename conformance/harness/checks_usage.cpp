@@ -22,17 +22,14 @@ std::int64_t num(const nlohmann::json& r, const char* key) {
 
 std::string ms(std::int64_t us) { return to_string(us / 1000) + " ms"; }
 
-Outcome trouble(const ProbeResult& run, const std::string& expected) {
-  return fail(expected, run.describe(), run.trouble());
-}
-
 constexpr std::int64_t kBurnUs = 200000;
 // CPU accounting is tick- and scheduler-based: allow 15% below the burn.
 constexpr std::int64_t kAtLeastUs = kBurnUs * 85 / 100;
 
 Outcome zombie(const Env& env) {
   auto run = env.probe("zombie-usage", {"--param", "burn_ms=200"});
-  if (!run.trouble().empty()) return trouble(run, "unchanged, then increased");
+  if (!run.trouble().empty())
+    return probe_failed(run, "unchanged, then increased");
   const auto& r = run.last();
   const auto zombie_delta = num(r, "zombie_us") - num(r, "before_us");
   const auto after_delta = num(r, "after_us") - num(r, "before_us");
@@ -48,7 +45,7 @@ Outcome zombie(const Env& env) {
 Outcome grandchild_waited(const Env& env) {
   auto run = env.probe("grandchild-usage",
                        {"--param", "parent_waits=1", "--param", "burn_ms=200"});
-  if (!run.trouble().empty()) return trouble(run, "counted");
+  if (!run.trouble().empty()) return probe_failed(run, "counted");
   const auto& r = run.last();
   const auto delta = num(r, "after_child_us") - num(r, "before_us");
   return judge(delta >= kAtLeastUs && num(r, "child_us") >= kAtLeastUs,
@@ -61,7 +58,7 @@ Outcome grandchild_waited(const Env& env) {
 Outcome grandchild_unwaited(const Env& env) {
   auto run = env.probe("grandchild-usage",
                        {"--param", "parent_waits=0", "--param", "burn_ms=200"});
-  if (!run.trouble().empty()) return trouble(run, "not counted");
+  if (!run.trouble().empty()) return probe_failed(run, "not counted");
   const auto& r = run.last();
   const auto child_delta = num(r, "after_child_us") - num(r, "before_us");
   const auto zombie_delta =
@@ -81,7 +78,7 @@ Outcome grandchild_unwaited(const Env& env) {
 
 Outcome sigchld_ignored(const Env& env) {
   auto run = env.probe("sigchld-ignored", {"--param", "burn_ms=200"});
-  if (!run.trouble().empty()) return trouble(run, "nothing counted");
+  if (!run.trouble().empty()) return probe_failed(run, "nothing counted");
   const auto& r = run.last();
   const auto delta = num(r, "after_us") - num(r, "before_us");
   return judge(r["wait_errno"] == "ECHILD" && delta == 0,
@@ -94,7 +91,7 @@ Outcome sigchld_ignored(const Env& env) {
 Outcome maxrss(const Env& env) {
   auto run =
       env.probe("maxrss", {"--param", "big_mib=96", "--param", "small_mib=24"});
-  if (!run.trouble().empty()) return trouble(run, "the largest child");
+  if (!run.trouble().empty()) return probe_failed(run, "the largest child");
   const auto& r = run.last();
   const auto big = r["children_own_kib"][0].get<std::int64_t>();
   const auto small = r["children_own_kib"][1].get<std::int64_t>();
@@ -112,7 +109,7 @@ Outcome maxrss(const Env& env) {
 Outcome threads(const Env& env) {
   auto run = env.probe("threads",
                        {"--param", "worker_ms=300", "--param", "main_ms=100"});
-  if (!run.trouble().empty()) return trouble(run, "thread < self");
+  if (!run.trouble().empty()) return probe_failed(run, "thread < self");
   const auto& r = run.last();
   const auto thread = num(r, "thread_us");
   const auto self = num(r, "self_us");
@@ -125,7 +122,7 @@ Outcome threads(const Env& env) {
 
 Outcome unfilled(const Env& env) {
   auto run = env.probe("fields", {});
-  if (!run.trouble().empty()) return trouble(run, "zero");
+  if (!run.trouble().empty()) return probe_failed(run, "zero");
   const auto& final = run.last()["final"];
   std::string nonzero;
   std::string names;
@@ -144,7 +141,7 @@ Outcome unfilled(const Env& env) {
 
 Outcome minflt(const Env& env) {
   auto run = env.probe("fields", {"--param", "touch_mib=16"});
-  if (!run.trouble().empty()) return trouble(run, "grows");
+  if (!run.trouble().empty()) return probe_failed(run, "grows");
   const auto& r = run.last();
   return judge(num(r, "minflt_delta") >= num(r, "pages_touched") * 9 / 10,
                "touching " + to_string(num(r, "pages_touched")) +
@@ -154,7 +151,7 @@ Outcome minflt(const Env& env) {
 
 Outcome nvcsw(const Env& env) {
   auto run = env.probe("fields", {"--param", "touch_mib=1"});
-  if (!run.trouble().empty()) return trouble(run, "grows");
+  if (!run.trouble().empty()) return probe_failed(run, "grows");
   const auto& r = run.last();
   return judge(num(r, "nvcsw_delta") >= 5,
                "5 sleeps add at least 5 voluntary context switches",
@@ -163,7 +160,7 @@ Outcome nvcsw(const Env& env) {
 
 Outcome oublock(const Env& env) {
   auto run = env.probe("fields", {"--param", "touch_mib=1"});
-  if (!run.trouble().empty()) return trouble(run, "grows");
+  if (!run.trouble().empty()) return probe_failed(run, "grows");
   const auto& r = run.last();
   if (r.value("memory_filesystem", false)) {
     return skip(
@@ -179,7 +176,7 @@ Outcome wait4_agrees(const Env& env) {
   const auto before = rlkit::getrusage(rlkit::Who::children);
   auto run = env.probe("burn", {"--param", "ms=200"});
   const auto after = rlkit::getrusage(rlkit::Who::children);
-  if (!run.trouble().empty()) return trouble(run, "equal");
+  if (!run.trouble().empty()) return probe_failed(run, "equal");
   const auto diff = rlkit::difference(before, after);
   const auto& own = run.status.usage;
   const auto gap = (diff.cpu_time() - own.cpu_time()).count();

@@ -356,7 +356,9 @@ nlohmann::json Runner::report() const {
 }
 
 bool Runner::finish() {
-  if (driver_.joinable()) driver_.join();
+  // Listing the tests (--gtest_list_tests) starts nothing: nothing to report.
+  if (!driver_.joinable()) return true;
+  driver_.join();
   if (options_.report.empty()) return true;
   try {
     write_atomically(options_.report, report().dump(2) + "\n");

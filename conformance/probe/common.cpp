@@ -173,12 +173,13 @@ Json run_action(const Request& request) {
             {"sysconf", ::sysconf(_SC_PAGESIZE)},
             {"libc_getpagesize", ::getpagesize()}};
   }
-  bool handled = false;
-  Json result = limit_actions(request, handled);
-  if (!handled) result = usage_actions(request, handled);
-  if (!handled) result = semantics_actions(request, handled);
-  if (!handled) throw std::invalid_argument("unknown action " + action);
-  return result;
+  for (const auto* table :
+       {&limit_actions(), &usage_actions(), &semantics_actions()}) {
+    for (const auto& named : *table) {
+      if (action == named.name) return named.run(request);
+    }
+  }
+  throw std::invalid_argument("unknown action " + action);
 }
 
 }  // namespace probe

@@ -421,32 +421,24 @@ Json rss(const Request& request) {
 
 }  // namespace
 
-Json limit_actions(const Request& request, bool& handled) {
-  using Action = Json (*)(const Request&);
-  static const std::pair<const char*, Action> table[] = {
-      {"nofile", nofile},
-      {"fsize", fsize},
-      {"alloc", alloc},
-      {"recurse", recurse_action},
-      {"nproc", nproc},
-      {"mlock", mlock_action},
-      {"mqueue", mqueue},
-      {"sigqueue", sigqueue_action},
-      {"renice", renice},
-      {"sched", sched},
-      {"cpu", cpu},
-      {"rttime", rttime},
-      {"abort", abort_action},
-      {"exec-args", exec_args},
-      {"locks", locks},
-      {"rss", rss}};
-  for (const auto& [name, action] : table) {
-    if (request.action == name) {
-      handled = true;
-      return action(request);
-    }
-  }
-  return {};
+const std::vector<NamedAction>& limit_actions() {
+  static const std::vector<NamedAction> table = {{"nofile", nofile},
+                                                 {"fsize", fsize},
+                                                 {"alloc", alloc},
+                                                 {"recurse", recurse_action},
+                                                 {"nproc", nproc},
+                                                 {"mlock", mlock_action},
+                                                 {"mqueue", mqueue},
+                                                 {"sigqueue", sigqueue_action},
+                                                 {"renice", renice},
+                                                 {"sched", sched},
+                                                 {"cpu", cpu},
+                                                 {"rttime", rttime},
+                                                 {"abort", abort_action},
+                                                 {"exec-args", exec_args},
+                                                 {"locks", locks},
+                                                 {"rss", rss}};
+  return table;
 }
 
 }  // namespace probe

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -48,8 +49,13 @@ long count_tasks_of(unsigned uid);
 // by a signal reports what it can before.
 Json run_action(const Request& request);
 
-Json limit_actions(const Request& request, bool& handled);
-Json usage_actions(const Request& request, bool& handled);
-Json semantics_actions(const Request& request, bool& handled);
+struct NamedAction {
+  const char* name;
+  Json (*run)(const Request&);
+};
+// The actions of each file, by name.
+const std::vector<NamedAction>& limit_actions();
+const std::vector<NamedAction>& usage_actions();
+const std::vector<NamedAction>& semantics_actions();
 
 }  // namespace probe

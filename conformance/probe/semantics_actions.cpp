@@ -214,9 +214,8 @@ Json prlimit_other(const Request& request) {
 
 }  // namespace
 
-Json semantics_actions(const Request& request, bool& handled) {
-  using Action = Json (*)(const Request&);
-  static const std::pair<const char*, Action> table[] = {
+const std::vector<NamedAction>& semantics_actions() {
+  static const std::vector<NamedAction> table = {
       {"soft-above-hard", soft_above_hard},
       {"raise-hard", raise_hard},
       {"nofile-above-nr-open", nofile_above_nr_open},
@@ -224,13 +223,7 @@ Json semantics_actions(const Request& request, bool& handled) {
       {"inherit", inherit},
       {"prlimit-child", prlimit_child},
       {"prlimit-other", prlimit_other}};
-  for (const auto& [name, action] : table) {
-    if (request.action == name) {
-      handled = true;
-      return action(request);
-    }
-  }
-  return {};
+  return table;
 }
 
 }  // namespace probe

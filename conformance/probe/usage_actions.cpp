@@ -188,9 +188,8 @@ Json burn(const Request& request) {
 
 }  // namespace
 
-Json usage_actions(const Request& request, bool& handled) {
-  using Action = Json (*)(const Request&);
-  static const std::pair<const char*, Action> table[] = {
+const std::vector<NamedAction>& usage_actions() {
+  static const std::vector<NamedAction> table = {
       {"zombie-usage", zombie},
       {"grandchild-usage", grandchild},
       {"sigchld-ignored", sigchld_ignored},
@@ -198,13 +197,7 @@ Json usage_actions(const Request& request, bool& handled) {
       {"threads", threads},
       {"fields", fields},
       {"burn", burn}};
-  for (const auto& [name, action] : table) {
-    if (request.action == name) {
-      handled = true;
-      return action(request);
-    }
-  }
-  return {};
+  return table;
 }
 
 }  // namespace probe
