@@ -60,7 +60,9 @@ class CheckTest : public testing::Test {
     RecordProperty("observed", outcome.observed);
     switch (outcome.verdict) {
       case conformance::Verdict::pass:
-        std::cout << "  observed: " << outcome.observed << "\n";
+        if (!GTEST_FLAG_GET(brief)) {
+          std::cout << "  observed: " << outcome.observed << "\n";
+        }
         break;
       case conformance::Verdict::skip:
         GTEST_SKIP() << outcome.reason;

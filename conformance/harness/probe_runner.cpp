@@ -164,8 +164,10 @@ ProbeResult ProbeRunner::run(const ProbeRun& request,
     return result;
   }
 
-  // Read until EOF, and reap; neither may outlast the deadline.
-  const auto deadline = started + std::chrono::duration_cast<Clock::duration>(
+  // Read until EOF, and reap; neither may outlast the deadline, which counts
+  // from the spawn (not from the wait for the spawn lock).
+  const auto spawned = Clock::now();
+  const auto deadline = spawned + std::chrono::duration_cast<Clock::duration>(
                                       request.deadline * slowdown_);
   std::string text;
   bool eof = false;
