@@ -23,12 +23,19 @@
 #include "rlkit/limits.hpp"
 #include "rlkit/usage.hpp"
 
+// AddressSanitizer and ThreadSanitizer reserve terabytes of address space,
+// so an AS or DATA limit says nothing about the probe's own allocations.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define RLKIT_PROBE_SANITIZED 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define RLKIT_PROBE_SANITIZED 1
 #endif
+#endif
+#ifdef RLKIT_PROBE_SANITIZED
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
 #endif
 
 namespace probe {
@@ -127,12 +134,11 @@ int try_map(std::size_t bytes, bool writable) {
 }
 
 Json alloc(const Request& request) {
-#ifdef RLKIT_PROBE_SANITIZED
-  (void)request;
-  return {{"skip",
-           "the probe is built with a sanitizer, which reserves "
-           "terabytes of address space"}};
-#else
+  if (kSanitized) {
+    return {{"skip",
+             "the probe is built with a sanitizer, which reserves "
+             "terabytes of address space"}};
+  }
   const bool as = request.text("kind", "as") == "as";
   const auto resource = as ? rlkit::Resource::as : rlkit::Resource::data;
   const std::int64_t used_kib = status_kib(as ? "VmSize:" : "VmData:");
@@ -155,7 +161,6 @@ Json alloc(const Request& request) {
         brk == reinterpret_cast<void*>(-1) ? errno_text(errno) : "";
   }
   return result;
-#endif
 }
 
 volatile long g_depth = 0;
