@@ -39,6 +39,14 @@ std::uint64_t capability_set(const char* field) {
   return 0;
 }
 
+// Every capability this kernel knows; the bounding set where it cannot say.
+std::uint64_t known_capabilities() {
+  int last = -1;
+  std::ifstream("/proc/sys/kernel/cap_last_cap") >> last;
+  if (last < 0 || last > 63) return capability_set("CapBnd:");
+  return last == 63 ? ~std::uint64_t{0} : (std::uint64_t{1} << (last + 1)) - 1;
+}
+
 // Every uid (real, effective, saved, filesystem) some process runs as now.
 std::set<unsigned long> uids_in_use() {
   std::set<unsigned long> uids;
@@ -104,11 +112,11 @@ std::string read_core_pattern() {
 }  // namespace
 
 std::string privilege_level(uid_t euid, std::uint64_t effective,
-                            std::uint64_t bounding,
+                            std::uint64_t known,
                             std::vector<std::string>& missing) {
   missing.clear();
   if (euid != 0) return "unprivileged";
-  const std::uint64_t lacking = bounding & ~effective;
+  const std::uint64_t lacking = known & ~effective;
   for (int cap = 0; cap < 64; ++cap) {
     if ((lacking >> cap) & 1U)
       missing.push_back(rlkit::Capabilities::name(cap));
@@ -337,9 +345,8 @@ nlohmann::json Runner::report() const {
          {"duration_seconds", result.duration_seconds}});
   }
   std::vector<std::string> missing;
-  const std::string privilege =
-      privilege_level(context_.euid, context_.capabilities.mask,
-                      capability_set("CapBnd:"), missing);
+  const std::string privilege = privilege_level(
+      context_.euid, context_.capabilities.mask, known_capabilities(), missing);
   return {{"schema", {{"name", "rlkit-conformance"}, {"version", 1}}},
           {"platform", probe_platform_},
           {"harness_platform", rlkit::describe_platform()},

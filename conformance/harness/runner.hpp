@@ -67,9 +67,13 @@ class Runner {
   std::thread driver_;
 };
 
-// The contract's privilege levels, from the effective and bounding sets.
+// "root" (euid 0 with every capability the kernel knows), "root-restricted"
+// (euid 0 lacking some, listed in `missing`) or "unprivileged". `known` is
+// every capability of this kernel (cap_last_cap), not the bounding set: a
+// container that dropped CAP_SYS_RESOURCE from its bounding set is exactly
+// the restricted root the report must show.
 std::string privilege_level(uid_t euid, std::uint64_t effective,
-                            std::uint64_t bounding,
+                            std::uint64_t known,
                             std::vector<std::string>& missing);
 
 // Writes `text` to `path` atomically: a temporary file in the same folder,
