@@ -47,7 +47,14 @@ leftover=$(find "$private_tmp" -mindepth 1 -maxdepth 1 | head -5)
 [ -z "$leftover" ] || problems+=("temporary files left: $leftover")
 # A probe left behind would be reparented to pid 1 (this harness's own are
 # reaped by it as their subreaper).
-orphans=$(ps -eo pid=,ppid=,stat=,comm= | awk '$2 == 1 && $4 ~ /^rlkit-probe/ {print $1 "(" $3 ")"}')
+orphans=""
+for proc in /proc/[0-9]*; do
+  comm=$(cat "$proc/comm" 2>/dev/null) || continue
+  case "$comm" in rlkit-probe*) ;; *) continue ;; esac
+  ppid=$(awk '/^PPid:/ {print $2}' "$proc/status" 2>/dev/null) || continue
+  state=$(awk '/^State:/ {print $2}' "$proc/status" 2>/dev/null) || continue
+  [ "$ppid" = 1 ] && orphans="$orphans ${proc#/proc/}($state)"
+done
 [ -z "$orphans" ] || problems+=("probes left running or as zombies: $orphans")
 for queue in /dev/mqueue/rlkit-probe-*; do
   [ -e "$queue" ] || continue
