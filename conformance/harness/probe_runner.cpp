@@ -1,6 +1,7 @@
 #include "probe_runner.hpp"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -36,10 +37,17 @@ void prepare_child() {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  // Any descriptor another harness thread opened without O_CLOEXEC
+  // meanwhile would reach the probe and shift what it counts (NOFILE):
+  // everything but stdin, stdout and stderr closes at exec. Marking rather
+  // than closing keeps Boost's own exec-error pipe working.
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+    for (int fd = 3; fd < 4096; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
 }
 
 std::string read_file(const fs::path& path) {
-  std::FILE* file = std::fopen(path.c_str(), "r");
+  std::FILE* file = std::fopen(path.c_str(), "re");
   if (file == nullptr) return {};
   std::string text;
   char buffer[4096];
