@@ -100,6 +100,18 @@ TEST(BenchmarkFigures, PairingNeedsExactlyOneDifferingSegment) {
   EXPECT_EQ(pairs[1].rlkit_run_name, "rlkit/rlkit");
 }
 
+TEST(BenchmarkFigures, CallsAreOrderedByNumberWithinNames) {
+  auto pairs =
+      pair_calls({"t/raw/threads:16", "t/rlkit/threads:16", "t/raw/threads:2",
+                  "t/rlkit/threads:2", "t/raw/threads:1024",
+                  "t/rlkit/threads:1024", "s/raw", "s/rlkit"});
+  ASSERT_EQ(pairs.size(), 4u);
+  EXPECT_EQ(pairs[0].name, "s");
+  EXPECT_EQ(pairs[1].name, "t/threads:2");
+  EXPECT_EQ(pairs[2].name, "t/threads:16");
+  EXPECT_EQ(pairs[3].name, "t/threads:1024");
+}
+
 TEST(BenchmarkFigures, NonFiniteNumbersBecomeNull) {
   EXPECT_TRUE(
       number_or_null(std::numeric_limits<double>::quiet_NaN()).is_null());

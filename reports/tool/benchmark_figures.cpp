@@ -1,6 +1,7 @@
 #include "benchmark_figures.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -73,6 +74,40 @@ BenchmarkFigures read_benchmark_figures(const json& report) {
   return figures;
 }
 
+// Orders digit runs by value, so "threads:16" comes after "threads:2" and
+// tables read in the order the benchmarks scale.
+bool natural_less(const std::string& a, const std::string& b) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    const bool a_digit = std::isdigit(static_cast<unsigned char>(a[i])) != 0;
+    const bool b_digit = std::isdigit(static_cast<unsigned char>(b[j])) != 0;
+    if (a_digit && b_digit) {
+      std::size_t i_end = i;
+      std::size_t j_end = j;
+      while (i_end < a.size() &&
+             std::isdigit(static_cast<unsigned char>(a[i_end])) != 0) {
+        ++i_end;
+      }
+      while (j_end < b.size() &&
+             std::isdigit(static_cast<unsigned char>(b[j_end])) != 0) {
+        ++j_end;
+      }
+      const auto a_run = a.substr(i, i_end - i);
+      const auto b_run = b.substr(j, j_end - j);
+      if (a_run.size() != b_run.size()) return a_run.size() < b_run.size();
+      if (a_run != b_run) return a_run < b_run;
+      i = i_end;
+      j = j_end;
+    } else {
+      if (a[i] != b[j]) return a[i] < b[j];
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j;
+}
+
 std::vector<CallPair> pair_calls(const std::vector<std::string>& run_names) {
   std::set<std::string> names(run_names.begin(), run_names.end());
   std::vector<CallPair> pairs;
@@ -97,8 +132,9 @@ std::vector<CallPair> pair_calls(const std::vector<std::string>& run_names) {
       pairs.push_back({name, raw, rlkit});
     }
   }
-  std::sort(pairs.begin(), pairs.end(),
-            [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) {
+    return natural_less(a.name, b.name);
+  });
   return pairs;
 }
 

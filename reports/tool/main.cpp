@@ -4,6 +4,7 @@
 // slowdown against the baseline; 2 bad usage or an input, output or schema
 // problem (the message on stderr names the file and the place in it).
 
+#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -113,12 +114,17 @@ int run_summary(const Arguments& args) {
   if (report.at("benchmarks").is_null()) return 0;
   std::cout << "  null system call: "
             << format_ns(derived.at("null_syscall_ns")) << "\n";
-  std::cout << "  " << std::left << std::setw(28) << "call" << std::right
+  int width = 4;
+  for (const auto& call : derived.at("calls")) {
+    width = std::max(
+        width, static_cast<int>(call.at("name").get<std::string>().size()));
+  }
+  std::cout << "  " << std::left << std::setw(width + 2) << "call" << std::right
             << std::setw(12) << "raw" << std::setw(12) << "rlkit"
             << std::setw(9) << "ratio" << std::setw(10) << "x null"
             << "\n";
   for (const auto& call : derived.at("calls")) {
-    std::cout << "  " << std::left << std::setw(28)
+    std::cout << "  " << std::left << std::setw(width + 2)
               << call.at("name").get<std::string>() << std::right
               << std::setw(12) << format_ns(call.at("raw_ns")) << std::setw(12)
               << format_ns(call.at("rlkit_ns")) << std::setw(9)
