@@ -19,11 +19,11 @@ using rlkit::Resource;
 using std::to_string;
 using std::chrono::seconds;
 
-const std::vector<std::string> kCore1 = {"--limit", "core=1"};
+const std::vector<std::string> core_one = {"--limit", "core=1"};
 // A CPU-bound probe shares two CPUs with every other check (and with other
 // ctest entries): its wall time can be many times its CPU time. The deadline
 // is a guard against a hang, not a measure.
-constexpr std::chrono::seconds kCpuDeadline{30};
+constexpr std::chrono::seconds cpu_deadline{30};
 
 std::vector<std::string> operator+(std::vector<std::string> a,
                                    const std::vector<std::string>& b) {
@@ -80,8 +80,9 @@ Outcome cpu_sigxcpu_then_sigkill(const Env& env) {
   auto control = env.probe("cpu", param("max_ms=200"));
   if (!control.last().value("survived", false))
     return control_failed(control, "200 ms of CPU without a limit");
-  auto run = env.probe("cpu", limit("cpu=1:3") + kCore1 + param("max_ms=9000"),
-                       nullptr, kCpuDeadline);
+  auto run =
+      env.probe("cpu", limit("cpu=1:3") + core_one + param("max_ms=9000"),
+                nullptr, cpu_deadline);
   if (run.timed_out || !run.ran())
     return probe_failed(run, "killed by SIGKILL");
   const int signals = run.count("sigxcpu");
@@ -100,10 +101,10 @@ Outcome cpu_sigxcpu_default(const Env& env) {
   auto control = env.probe("cpu", param("handler=none") + param("max_ms=200"));
   if (!control.last().value("survived", false))
     return control_failed(control, "200 ms of CPU without a limit");
-  auto run = env.probe(
-      "cpu",
-      limit("cpu=1:3") + kCore1 + param("handler=none") + param("max_ms=9000"),
-      nullptr, kCpuDeadline);
+  auto run = env.probe("cpu",
+                       limit("cpu=1:3") + core_one + param("handler=none") +
+                           param("max_ms=9000"),
+                       nullptr, cpu_deadline);
   const double cpu = cpu_seconds(run);
   return judge(killed_by(run, SIGXCPU) && near_limit(cpu, 1),
                "killed by SIGXCPU at the soft limit, CPU time near 1 s (within "
@@ -112,8 +113,9 @@ Outcome cpu_sigxcpu_default(const Env& env) {
 }
 
 Outcome cpu_soft_equals_hard(const Env& env) {
-  auto run = env.probe("cpu", limit("cpu=1:1") + kCore1 + param("max_ms=9000"),
-                       nullptr, kCpuDeadline);
+  auto run =
+      env.probe("cpu", limit("cpu=1:1") + core_one + param("max_ms=9000"),
+                nullptr, cpu_deadline);
   const int signals = run.count("sigxcpu");
   const double cpu = cpu_seconds(run);
   return judge(signals == 0 && killed_by(run, SIGKILL) && near_limit(cpu, 1),
@@ -128,7 +130,7 @@ Outcome fsize_efbig(const Env& env) {
   if (control.last().value("first_write", 0) != 2048)
     return control_failed(control, "a 2048-byte write without a limit");
   auto run =
-      env.probe("fsize", limit("fsize=1024") + kCore1 + param("bytes=2048"));
+      env.probe("fsize", limit("fsize=1024") + core_one + param("bytes=2048"));
   if (!run.trouble().empty()) return probe_failed(run, "a short write");
   const auto& r = run.last();
   const std::string observed =
@@ -147,7 +149,7 @@ Outcome fsize_sigxfsz(const Env& env) {
   if (control.last().value("first_write", 0) != 2048)
     return control_failed(control, "a 2048-byte write without a limit");
   auto run =
-      env.probe("fsize", limit("fsize=1024") + kCore1 + param("bytes=2048") +
+      env.probe("fsize", limit("fsize=1024") + core_one + param("bytes=2048") +
                              param("mode=default"));
   return judge(killed_by(run, SIGXFSZ), "killed by SIGXFSZ", run.describe());
 }
@@ -446,8 +448,8 @@ Outcome rttime_check(const Env& env) {
                           "400 ms under SCHED_FIFO without RLIMIT_RTTIME");
   auto run = env.probe(
       "rttime",
-      rt + limit("rttime=100000:300000") + kCore1 + param("max_ms=3000"), &side,
-      seconds(10));
+      rt + limit("rttime=100000:300000") + core_one + param("max_ms=3000"),
+      &side, seconds(10));
   const int signals = run.count("sigxcpu");
   const double cpu = cpu_seconds(run);
   return judge(signals >= 1 && killed_by(run, SIGKILL) && near_limit(cpu, 0.3),
@@ -489,11 +491,11 @@ std::vector<std::string> stack_control_limit() {
 
 Outcome stack_segv(const Env& env) {
   auto control = env.probe(
-      "recurse", stack_control_limit() + kCore1 + param("frames=4096"));
+      "recurse", stack_control_limit() + core_one + param("frames=4096"));
   if (!control.last().value("completed", false))
     return control_failed(control, "4096 frames of 1 KiB with an 8 MiB stack");
   auto run = env.probe("recurse",
-                       limit("stack=262144") + kCore1 + param("frames=4096"));
+                       limit("stack=262144") + core_one + param("frames=4096"));
   const long depth = run.last().value("segv_at_depth", -1L);
   return judge(killed_by(run, SIGSEGV) && depth > 0 && depth < 4096,
                "control recurses 4096 KiB-frames; with a 256 KiB stack, "

@@ -22,9 +22,9 @@ std::int64_t num(const nlohmann::json& r, const char* key) {
 
 std::string ms(std::int64_t us) { return to_string(us / 1000) + " ms"; }
 
-constexpr std::int64_t kBurnUs = 200000;
+constexpr std::int64_t burn_us = 200000;
 // CPU accounting is tick- and scheduler-based: allow 15% below the burn.
-constexpr std::int64_t kAtLeastUs = kBurnUs * 85 / 100;
+constexpr std::int64_t at_least_us = burn_us * 85 / 100;
 
 Outcome zombie(const Env& env) {
   auto run = env.probe("zombie-usage", {"--param", "burn_ms=200"});
@@ -33,7 +33,7 @@ Outcome zombie(const Env& env) {
   const auto& r = run.last();
   const auto zombie_delta = num(r, "zombie_us") - num(r, "before_us");
   const auto after_delta = num(r, "after_us") - num(r, "before_us");
-  return judge(zombie_delta == 0 && after_delta >= kAtLeastUs &&
+  return judge(zombie_delta == 0 && after_delta >= at_least_us &&
                    after_delta == num(r, "child_us"),
                "RUSAGE_CHILDREN +0 while the child is a zombie, + the child's "
                "own CPU time (>= 170 ms) "
@@ -48,7 +48,7 @@ Outcome grandchild_waited(const Env& env) {
   if (!run.trouble().empty()) return probe_failed(run, "counted");
   const auto& r = run.last();
   const auto delta = num(r, "after_child_us") - num(r, "before_us");
-  return judge(delta >= kAtLeastUs && num(r, "child_us") >= kAtLeastUs,
+  return judge(delta >= at_least_us && num(r, "child_us") >= at_least_us,
                "a grandchild waited for by its parent counts in the parent's "
                "usage and so in ours "
                "(>= 170 ms)",
@@ -65,8 +65,8 @@ Outcome grandchild_unwaited(const Env& env) {
       num(r, "grandchild_zombie_us") - num(r, "after_child_us");
   const auto reap_delta =
       num(r, "after_reap_us") - num(r, "grandchild_zombie_us");
-  return judge(child_delta < kBurnUs / 4 && zombie_delta == 0 &&
-                   reap_delta >= kAtLeastUs,
+  return judge(child_delta < burn_us / 4 && zombie_delta == 0 &&
+                   reap_delta >= at_least_us,
                "a grandchild its parent did not wait for is not counted (< 50 "
                "ms after the child), "
                "not as a zombie either, and counts once its new parent (this "
@@ -183,7 +183,7 @@ Outcome wait4_agrees(const Env& env) {
   const bool same = std::abs(gap) <= 1000 && diff.minflt == own.minflt &&
                     diff.majflt == own.majflt && diff.nvcsw == own.nvcsw &&
                     diff.nivcsw == own.nivcsw &&
-                    own.cpu_time().count() >= kAtLeastUs;
+                    own.cpu_time().count() >= at_least_us;
   return judge(same,
                "the harness's RUSAGE_CHILDREN grows by exactly the probe's "
                "wait4 usage (CPU within 1 ms; "

@@ -16,24 +16,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::uint64_t kAll = (std::uint64_t{1} << 41) - 1;  // cap 0..40
+constexpr std::uint64_t all_caps = (std::uint64_t{1} << 41) - 1;  // cap 0..40
 
 TEST(PrivilegeLevel, NonZeroEuidIsUnprivilegedWhateverItHolds) {
   std::vector<std::string> missing{"stale"};
-  EXPECT_EQ(privilege_level(1000, kAll, kAll, missing), "unprivileged");
+  EXPECT_EQ(privilege_level(1000, all_caps, all_caps, missing), "unprivileged");
   EXPECT_TRUE(missing.empty());
 }
 
 TEST(PrivilegeLevel, RootWithEveryKnownCapability) {
   std::vector<std::string> missing;
-  EXPECT_EQ(privilege_level(0, kAll, kAll, missing), "root");
+  EXPECT_EQ(privilege_level(0, all_caps, all_caps, missing), "root");
   EXPECT_TRUE(missing.empty());
 }
 
 TEST(PrivilegeLevel, RootWithoutSysResourceListsIt) {
   std::vector<std::string> missing;
-  const std::uint64_t effective = kAll & ~(std::uint64_t{1} << 24);
-  EXPECT_EQ(privilege_level(0, effective, kAll, missing), "root-restricted");
+  const std::uint64_t effective = all_caps & ~(std::uint64_t{1} << 24);
+  EXPECT_EQ(privilege_level(0, effective, all_caps, missing),
+            "root-restricted");
   EXPECT_EQ(missing, std::vector<std::string>{"cap_sys_resource"});
 }
 

@@ -95,7 +95,7 @@ class RunnerEnvironment : public testing::Environment {
         const auto it = by_name_.find(std::string(info->test_suite_name()) +
                                       "." + info->name());
         if (it != by_name_.end() && info->should_run() &&
-            it->second != Runner::kFinal) {
+            it->second != Runner::final_check) {
           selected.push_back(it->second);
         }
       }
@@ -162,10 +162,18 @@ int main(int argc, char** argv) {
   };
   for (std::size_t i = 0; i < checks.size(); ++i)
     register_check(checks[i].id, i);
-  register_check("harness.leaves-nothing", Runner::kFinal);
+  register_check("harness.leaves-nothing", Runner::final_check);
   testing::AddGlobalTestEnvironment(new RunnerEnvironment(by_name));
 
   const int status = RUN_ALL_TESTS();
-  const bool written = runner.finish();
-  return status != 0 ? status : (written ? 0 : 1);
+  try {
+    runner.finish();
+  } catch (const std::exception& e) {
+    std::cerr << "rlkit-conformance: " << e.what() << "; no report written\n";
+    return 1;
+  }
+  for (const auto& note : runner.notes()) {
+    std::cerr << "rlkit-conformance: " << note << "\n";
+  }
+  return status;
 }

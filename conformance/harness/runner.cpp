@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -202,7 +201,7 @@ void Runner::start(std::vector<std::size_t> selected) {
 }
 
 const CheckResult& Runner::result(std::size_t index) {
-  return index == kFinal ? final_future_.get() : futures_.at(index).get();
+  return index == final_check ? final_future_.get() : futures_.at(index).get();
 }
 
 CheckResult Runner::run_one(std::size_t index) {
@@ -234,9 +233,8 @@ void Runner::drive(std::vector<std::size_t> selected) {
     if (run.last().contains("platform")) {
       probe_platform_ = run.last()["platform"];
     } else {
-      std::cerr
-          << "rlkit-conformance: the probe could not describe its platform ("
-          << run.describe() << "); the report shows the harness's instead\n";
+      notes_.push_back("the probe could not describe its platform (" +
+                       run.describe() + "); the report shows the harness's");
       probe_platform_ = rlkit::describe_platform();
     }
   }
@@ -362,18 +360,13 @@ nlohmann::json Runner::report() const {
           {"summary", summary}};
 }
 
-bool Runner::finish() {
+void Runner::finish() {
   // Listing the tests (--gtest_list_tests) starts nothing: nothing to report.
-  if (!driver_.joinable()) return true;
+  if (!driver_.joinable()) return;
   driver_.join();
-  if (options_.report.empty()) return true;
-  try {
+  if (!options_.report.empty()) {
     write_atomically(options_.report, report().dump(2) + "\n");
-  } catch (const std::exception& e) {
-    std::cerr << "rlkit-conformance: " << e.what() << "; no report written\n";
-    return false;
   }
-  return true;
 }
 
 }  // namespace conformance

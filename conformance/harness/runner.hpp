@@ -36,13 +36,15 @@ class Runner {
   // ones first, one at a time, then the rest on `jobs` threads. The
   // leaves-nothing check, which runs after all others, is always included.
   void start(std::vector<std::size_t> selected);
-  // Blocks until the check is done; kFinal is the leaves-nothing check.
+  // Blocks until the check is done; final_check is the leaves-nothing check.
   const CheckResult& result(std::size_t index);
-  static constexpr std::size_t kFinal = static_cast<std::size_t>(-1);
+  static constexpr std::size_t final_check = static_cast<std::size_t>(-1);
 
   // Waits for everything and writes the report if one was asked for;
-  // returns false (and says why on stderr) if it could not be written.
-  bool finish();
+  // throws std::system_error if it cannot be written.
+  void finish();
+  // What the run could not do as asked, for main to tell the user.
+  const std::vector<std::string>& notes() const { return notes_; }
 
  private:
   void drive(std::vector<std::size_t> selected);
@@ -64,6 +66,7 @@ class Runner {
   std::string started_utc_;
   double wall_seconds_ = 0;
   int jobs_used_ = 1;
+  std::vector<std::string> notes_;
   std::thread driver_;
 };
 

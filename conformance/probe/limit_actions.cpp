@@ -33,15 +33,15 @@
 #endif
 #endif
 #ifdef RLKIT_PROBE_SANITIZED
-constexpr bool kSanitized = true;
+constexpr bool sanitized = true;
 #else
-constexpr bool kSanitized = false;
+constexpr bool sanitized = false;
 #endif
 
 namespace probe {
 namespace {
 
-constexpr std::size_t kMiB = 1024 * 1024;
+constexpr std::size_t mib_bytes = 1024 * 1024;
 
 Json nofile(const Request& request) {
   const auto limit = rlkit::getrlimit(rlkit::Resource::nofile);
@@ -134,7 +134,7 @@ int try_map(std::size_t bytes, bool writable) {
 }
 
 Json alloc(const Request& request) {
-  if (kSanitized) {
+  if (sanitized) {
     return {{"skip",
              "the probe is built with a sanitizer, which reserves "
              "terabytes of address space"}};
@@ -142,13 +142,13 @@ Json alloc(const Request& request) {
   const bool as = request.text("kind", "as") == "as";
   const auto resource = as ? rlkit::Resource::as : rlkit::Resource::data;
   const std::int64_t used_kib = status_kib(as ? "VmSize:" : "VmData:");
-  const std::size_t big = 64 * kMiB;
+  const std::size_t big = 64 * mib_bytes;
   const int control = try_map(big, !as);
   rlkit::Limits limit = rlkit::getrlimit(resource);
-  limit.soft = static_cast<std::uint64_t>(used_kib) * 1024 + 16 * kMiB;
+  limit.soft = static_cast<std::uint64_t>(used_kib) * 1024 + 16 * mib_bytes;
   rlkit::setrlimit(resource, limit);
   const int limited = try_map(big, !as);
-  const int small = try_map(kMiB, !as);
+  const int small = try_map(mib_bytes, !as);
   Json result = {{"used_kib", used_kib},
                  {"control_errno", errno_text(control)},
                  {"limited_errno", errno_text(limited)},
@@ -413,11 +413,11 @@ Json rss(const Request& request) {
   const auto resource = rlkit::try_parse_resource("rss");
   if (!resource) return {{"error", "rlkit defines no Resource::rss here"}};
   rlkit::Limits limit = rlkit::getrlimit(*resource);
-  limit.soft = static_cast<std::uint64_t>(request.number("limit", kMiB));
+  limit.soft = static_cast<std::uint64_t>(request.number("limit", mib_bytes));
   std::error_code ec;
   rlkit::setrlimit(*resource, limit, ec);
   const auto mib = static_cast<std::size_t>(request.number("mib", 32));
-  touch_memory(mib * kMiB);
+  touch_memory(mib * mib_bytes);
   return {{"set_errno", errno_text(ec.value())},
           {"touched_kib", mib * 1024},
           {"maxrss_kib", rlkit::getrusage(rlkit::Who::self).maxrss},
