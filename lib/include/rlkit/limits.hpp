@@ -55,13 +55,12 @@ enum class Call {
 // rlim_t is narrower than 64 bits on 32-bit builds without 64-bit file
 // offsets; a value that does not fit must fail rather than wrap.
 inline bool to_native(const Limits& limits, struct rlimit& raw) noexcept {
-  if constexpr (sizeof(rlim_t) < sizeof(std::uint64_t)) {
-    constexpr auto max = static_cast<std::uint64_t>(~rlim_t{0});
-    if ((limits.soft != infinity && limits.soft > max) ||
-        (limits.hard != infinity && limits.hard > max)) {
-      return false;
-    }
-  }
+  // A value fits when it survives the trip through rlim_t unchanged.
+  const auto fits = [](std::uint64_t value) {
+    return value == infinity ||
+           value == static_cast<std::uint64_t>(static_cast<rlim_t>(value));
+  };
+  if (!fits(limits.soft) || !fits(limits.hard)) return false;
   raw.rlim_cur = limits.soft == infinity ? RLIM_INFINITY
                                          : static_cast<rlim_t>(limits.soft);
   raw.rlim_max = limits.hard == infinity ? RLIM_INFINITY
