@@ -10,6 +10,7 @@
 set -euo pipefail
 
 as_user=""
+binaries=""
 if [ "${1:-}" = "--as-user" ]; then
   as_user=$2
   shift 2
@@ -24,6 +25,13 @@ if [ -n "$as_user" ]; then
     exit 77
   fi
   prefix=(setpriv "--reuid=$as_user" "--regid=$as_user" --clear-groups)
+  # The build tree may lie below a folder only its owner can enter (a
+  # private clone, a CI workspace): that user runs copies of the harness and
+  # its probe from a folder it can reach.
+  binaries=$(mktemp -d -t rlkit-run-checked-bin.XXXXXX)
+  chmod 0755 "$binaries"
+  cp "$harness" "$(dirname "$harness")/rlkit-probe" "$binaries/"
+  harness=$binaries/$(basename "$harness")
 fi
 
 settings=(/proc/sys/kernel/core_pattern /proc/sys/fs/nr_open
@@ -33,7 +41,7 @@ snapshot() { for f in "${settings[@]}"; do [ -r "$f" ] && echo "$f=$(cat "$f")";
 
 before=$(snapshot)
 private_tmp=$(mktemp -d -t rlkit-run-checked.XXXXXX)
-trap 'rm -rf "$private_tmp"' EXIT
+trap 'rm -rf "$private_tmp" ${binaries:+"$binaries"}' EXIT
 chmod 0755 "$private_tmp"
 [ -n "$as_user" ] && chown "$as_user:$as_user" "$private_tmp"
 
