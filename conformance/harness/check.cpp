@@ -86,7 +86,7 @@ Side Env::privileged(rlkit::Capability cap) const {
   return side;
 }
 
-ProbeResult Env::probe(ProbeRun request) const {
+ProbeResult Env::probe(const ProbeRun& request) const {
   const std::string folder = id_ + "." + std::to_string(runs_++);
   auto result = context_.runner->run(request, folder);
   const bool timed_out = result.timed_out && !request.may_time_out;
@@ -105,7 +105,7 @@ ProbeResult Env::probe(const std::string& action,
   request.options = std::move(options);
   if (side != nullptr) request.become = side->become;
   request.deadline = deadline;
-  return probe(std::move(request));
+  return probe(request);
 }
 
 const std::vector<Check>& all_checks() {

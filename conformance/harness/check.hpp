@@ -81,7 +81,7 @@ class Env {
   Side privileged(rlkit::Capability cap) const;
   uid_t unused_uid() const;
 
-  ProbeResult probe(ProbeRun request) const;
+  ProbeResult probe(const ProbeRun& request) const;
   ProbeResult probe(
       const std::string& action, std::vector<std::string> options,
       const Side* side = nullptr,

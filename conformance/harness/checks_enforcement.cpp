@@ -190,7 +190,7 @@ Outcome core_zero(const Env& env) {
   }
   const auto hard = harness_hard(Resource::core);
   std::vector<std::string> large = limit("core=" + rlkit::format_limit(hard));
-  if (hard < 1024 * 1024) {
+  if (hard < std::uint64_t{1024} * 1024) {
     if (!env.context().has(Capability::sys_resource)) {
       return skip(
           "the hard RLIMIT_CORE here is " + rlkit::format_limit(hard) +

@@ -96,8 +96,8 @@ Outcome maxrss(const Env& env) {
   const auto big = r["children_own_kib"][0].get<std::int64_t>();
   const auto small = r["children_own_kib"][1].get<std::int64_t>();
   const auto children = num(r, "children_kib");
-  return judge(big >= 96 * 1024 && children == std::max(big, small) &&
-                   children < big + small,
+  return judge(big >= std::int64_t{96} * 1024 &&
+                   children == std::max(big, small) && children < big + small,
                "RUSAGE_CHILDREN maxrss is the largest child's own (>= 96 MiB, "
                "far larger than the probe), "
                "not the sum",

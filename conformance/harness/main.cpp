@@ -108,9 +108,9 @@ class RunnerEnvironment : public testing::Environment {
   std::map<std::string, std::size_t> by_name_;
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Parses the options, registers every check with gtest and runs them; main
+// reports what escapes.
+int run(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
 
   conformance::RunOptions options;
@@ -176,4 +176,22 @@ int main(int argc, char** argv) {
     std::cerr << "rlkit-conformance: " << note << "\n";
   }
   return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // 2, as for a missing probe: the suite could not run, which is not a
+  // failed check (1).
+  constexpr int exit_harness_error = 2;
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "rlkit-conformance: cannot run the suite: " << e.what()
+              << "\n";
+  } catch (...) {
+    std::cerr << "rlkit-conformance: cannot run the suite: an error of "
+                 "unknown type\n";
+  }
+  return exit_harness_error;
 }

@@ -195,7 +195,7 @@ Runner::~Runner() {
   fs::remove_all(temp_root_, ec);
 }
 
-void Runner::start(std::vector<std::size_t> selected) {
+void Runner::start(const std::vector<std::size_t>& selected) {
   selected_ = selected;
   driver_ = std::thread([this, selected] { drive(selected); });
 }
@@ -223,7 +223,7 @@ CheckResult Runner::run_one(std::size_t index) {
   return result;
 }
 
-void Runner::drive(std::vector<std::size_t> selected) {
+void Runner::drive(const std::vector<std::size_t>& selected) {
   const auto started = Clock::now();
   started_utc_ = utc_now();
   {

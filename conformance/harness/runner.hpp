@@ -35,7 +35,7 @@ class Runner {
   // Starts the selected checks (indices into all_checks()): the exclusive
   // ones first, one at a time, then the rest on `jobs` threads. The
   // leaves-nothing check, which runs after all others, is always included.
-  void start(std::vector<std::size_t> selected);
+  void start(const std::vector<std::size_t>& selected);
   // Blocks until the check is done; final_check is the leaves-nothing check.
   const CheckResult& result(std::size_t index);
   static constexpr std::size_t final_check = static_cast<std::size_t>(-1);
@@ -47,7 +47,7 @@ class Runner {
   const std::vector<std::string>& notes() const { return notes_; }
 
  private:
-  void drive(std::vector<std::size_t> selected);
+  void drive(const std::vector<std::size_t>& selected);
   CheckResult run_one(std::size_t index);
   CheckResult leaves_nothing();
   nlohmann::json report() const;

@@ -41,7 +41,7 @@ constexpr bool sanitized = false;
 namespace probe {
 namespace {
 
-constexpr std::size_t mib_bytes = 1024 * 1024;
+constexpr std::size_t mib_bytes = std::size_t{1024} * 1024;
 
 Json nofile(const Request& request) {
   const auto limit = rlkit::getrlimit(rlkit::Resource::nofile);
@@ -157,8 +157,10 @@ Json alloc(const Request& request) {
   if (!as) {
     errno = 0;
     const void* brk = ::sbrk(static_cast<intptr_t>(big));
+    // sbrk fails with (void*)-1; compared as an integer, which needs no
+    // pointer made from one.
     result["sbrk_errno"] =
-        brk == reinterpret_cast<void*>(-1) ? errno_text(errno) : "";
+        reinterpret_cast<std::intptr_t>(brk) == -1 ? errno_text(errno) : "";
   }
   return result;
 }

@@ -14,7 +14,6 @@
 
 namespace {
 
-using rlkit::Limits;
 using rlkit::Resource;
 
 TEST(ProcLimits, OwnFileMatchesGetrlimitForEveryResource) {

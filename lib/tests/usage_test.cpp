@@ -178,7 +178,7 @@ TEST(Usage, DifferenceSubtractsCountersAndKeepsThePeak) {
 }
 
 TEST(Usage, MinorFaultsMoveWhenNewPagesAreTouched) {
-  const std::size_t size = 64 * 4096;
+  const std::size_t size = std::size_t{64} * 4096;
   const Usage before = rlkit::getrusage(Who::thread);
   void* memory = ::mmap(nullptr, size, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

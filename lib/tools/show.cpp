@@ -101,9 +101,8 @@ void print_limits(const std::vector<rlkit::ResourceLimits>& rows) {
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Parses the options and prints; what it throws, main reports.
+int run(int argc, char** argv) {
   CLI::App app{"Show the platform and the resource limits of a process."};
   pid_t pid = 0;
   bool json = false;
@@ -111,27 +110,38 @@ int main(int argc, char** argv) {
                  "process whose limits to show (default: this one)")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--json", json, "print JSON instead of tables");
-  CLI11_PARSE(app, argc, argv);
-
   try {
-    bool from_proc = false;
-    const auto platform = rlkit::describe_platform();
-    const auto rows = limits_of(pid, from_proc);
-    if (json) {
-      nlohmann::json out = {{"platform", platform},
-                            {"pid", pid == 0 ? ::getpid() : pid},
-                            {"limits", rows}};
-      std::cout << out.dump(2) << '\n';
-      return 0;
-    }
-    print_platform(platform);
-    std::cout << "\nLimits of process " << (pid == 0 ? ::getpid() : pid)
-              << (from_proc ? " (from /proc, prlimit was refused)" : "")
-              << "\n";
-    print_limits(rows);
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  bool from_proc = false;
+  const auto platform = rlkit::describe_platform();
+  const auto rows = limits_of(pid, from_proc);
+  if (json) {
+    nlohmann::json out = {{"platform", platform},
+                          {"pid", pid == 0 ? ::getpid() : pid},
+                          {"limits", rows}};
+    std::cout << out.dump(2) << '\n';
+    return 0;
+  }
+  print_platform(platform);
+  std::cout << "\nLimits of process " << (pid == 0 ? ::getpid() : pid)
+            << (from_proc ? " (from /proc, prlimit was refused)" : "") << "\n";
+  print_limits(rows);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "rlkit-show: " << e.what() << '\n';
-    return 1;
+  } catch (...) {
+    std::cerr << "rlkit-show: unexpected error of unknown type\n";
   }
-  return 0;
+  return 1;
 }

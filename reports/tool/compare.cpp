@@ -17,7 +17,8 @@ using nlohmann::json;
 const char* const absent = "—";
 
 std::string verdict_cell(const json& check) {
-  const std::string verdict = check.at("verdict").get<std::string>();
+  // Not const, so that returning it moves.
+  std::string verdict = check.at("verdict").get<std::string>();
   if (verdict == "fail") return "FAIL";
   if (verdict == "skip") {
     return "skip (" + shortened(check.at("reason").get<std::string>(), 40) +

@@ -184,9 +184,8 @@ int run_compare(const Arguments& args) {
   return exit_regression;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Parses the options and runs the subcommand; main reports what escapes.
+int run_tool(int argc, char** argv) {
   Arguments args;
   CLI::App app{"Merge, validate and compare rlkit reports"};
   app.require_subcommand(1);
@@ -250,6 +249,19 @@ int main(int argc, char** argv) {
     std::cerr << e.what() << "\n";
   } catch (const std::exception& e) {
     std::cerr << "rlkit-report: unexpected error: " << e.what() << "\n";
+  }
+  return exit_error;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_tool(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "rlkit-report: unexpected error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "rlkit-report: unexpected error of unknown type\n";
   }
   return exit_error;
 }

@@ -5,7 +5,7 @@
 
 namespace rlkit::report {
 
-MarkdownTable::MarkdownTable(std::vector<std::string> header) {
+MarkdownTable::MarkdownTable(const std::vector<std::string>& header) {
   for (auto& h : header) header_.push_back(escape_cell(h));
 }
 

@@ -9,7 +9,7 @@ namespace rlkit::report {
 // A GitHub-flavoured Markdown table; cells are escaped as they are added.
 class MarkdownTable {
  public:
-  explicit MarkdownTable(std::vector<std::string> header);
+  explicit MarkdownTable(const std::vector<std::string>& header);
   void add_row(std::vector<std::string> cells);
   bool empty() const { return rows_.empty(); }
   std::string render() const;
