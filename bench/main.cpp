@@ -11,8 +11,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -87,6 +91,52 @@ class CountingReporter : public benchmark::ConsoleReporter {
   int failed_ = 0;
 };
 
+// Google Benchmark writes NaN for the coefficient of variation of a counter
+// whose mean is zero (a benchmark without major faults, say), and Infinity
+// where it divides by zero; JSON has neither, and strict readers reject the
+// file. Those values become null; everything else is left as written.
+std::string without_non_json_numbers(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        out += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    bool replaced = false;
+    for (const std::string_view token :
+         {"-Infinity", "Infinity", "-NaN", "NaN"}) {
+      if (text.compare(i, token.size(), token) == 0) {
+        out += "null";
+        i += token.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += c;
+  }
+  return out;
+}
+
+void rewrite_without_non_json_numbers(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ofstream rewritten(path, std::ios::trunc);
+  rewritten << without_non_json_numbers(text.str());
+  rewritten.flush();
+  if (!rewritten) throw std::runtime_error("cannot write " + path);
+}
+
 // Google Benchmark writes its file as it goes: it writes to a temporary
 // name beside the target, renamed only once the run has finished.
 int run(int argc, char** argv) {
@@ -142,7 +192,10 @@ int run(int argc, char** argv) {
                                  : benchmark::ConsoleReporter::OO_Tabular);
     benchmark::RunSpecifiedBenchmarks(&display);
     benchmark::Shutdown();
-    if (!partial.empty()) std::filesystem::rename(partial, out);
+    if (!partial.empty()) {
+      rewrite_without_non_json_numbers(partial);
+      std::filesystem::rename(partial, out);
+    }
     if (display.failed() > 0) {
       std::cerr << "rlkit-bench: " << display.failed()
                 << " benchmark run(s) failed; their error_message says why\n";

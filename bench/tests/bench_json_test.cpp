@@ -375,4 +375,33 @@ TEST_F(QuickRun, MatchesTheReportSchema) {
       << outcome.schema_log;
 }
 
+// Repetitions give aggregates, and Google Benchmark computes a coefficient
+// of variation for counters whose mean is zero (major faults) as NaN, which
+// JSON cannot hold: the file must still parse strictly, with null there.
+TEST(Aggregates, NonNumbersBecomeNullAndTheFileIsStrictJson) {
+  char pattern[] = "/tmp/rlkit-bench-test.XXXXXX";
+  ASSERT_NE(mkdtemp(pattern), nullptr);
+  const fs::path dir = pattern;
+  const fs::path json_path = dir / "aggregates.json";
+  const int status =
+      run({RLKIT_BENCH_EXE, "--benchmark_filter=^getpagesize/raw$",
+           "--benchmark_repetitions=2", "--benchmark_min_time=0.001",
+           "--benchmark_out=" + json_path.string()},
+          dir / "log");
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << read_text(dir / "log");
+  std::ifstream in(json_path);
+  const json report = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  fs::remove_all(dir);
+  ASSERT_TRUE(report.is_object()) << "not strict JSON";
+  bool saw_cv = false;
+  for (const auto& entry : report.at("benchmarks")) {
+    if (entry.value("aggregate_name", "") != "cv") continue;
+    saw_cv = true;
+    // getpagesize never faults on a page from disk: mean 0, so 0/0.
+    EXPECT_TRUE(entry.at("rlkit_majflt").is_null()) << entry.dump();
+  }
+  EXPECT_TRUE(saw_cv);
+}
+
 }  // namespace
